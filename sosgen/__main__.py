@@ -1,0 +1,5 @@
+import sys
+
+from sosgen.cli import main
+
+sys.exit(main())
