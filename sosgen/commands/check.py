@@ -1,0 +1,52 @@
+"""`sosgen check`: every problem of every file at once; exit 1 on errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from sosgen import repo as r
+from sosgen.diagnostics import Diagnostic, Severity
+from sosgen.errors import UsageError
+from sosgen.report import report
+from sosgen.rules import run_rules
+
+GLOBAL_FILES = (r.TEAMS, r.DEPENDENCIES)
+
+
+def collect(root: Path, *, today: dt.date, paths: Sequence[str] = ()) -> tuple[
+        list[Diagnostic], int]:
+    """Diagnostics for the repository, or for `paths` checked against the rest of it.
+
+    Returns the diagnostics and the number of files read."""
+    wanted = set(r.relpaths(root, paths))
+    for path in sorted(wanted):
+        if not (root / path).is_file():
+            raise UsageError(f"{path}: no such file")
+        if not _is_data_file(path):
+            raise UsageError(f"{path}: not a sosgen data file (teams.yaml, dependencies.yaml "
+                             "or meetings/<date>/<name>.yaml)")
+    everything = not wanted or bool(wanted & set(GLOBAL_FILES))
+    repo, problems, layout = r.load_repository(
+        root, parse_update=lambda rel: everything or rel in wanted)
+    problems += run_rules(repo, today=today)
+    if wanted and not everything:
+        problems = [d for d in problems if d.pos.path in wanted or d.pos.path in GLOBAL_FILES]
+    files = len(layout.all_files()) if everything else len(wanted)
+    return problems, files
+
+
+def check(root: Path, *, today: dt.date, paths: Sequence[str] = (), strict: bool = False,
+          fmt: str = "text", out: TextIO) -> int:
+    problems, files = collect(root, today=today, paths=paths)
+    report(problems, fmt, out, files=files)
+    if any(d.severity is Severity.ERROR for d in problems):
+        return 1
+    return 1 if strict and problems else 0
+
+
+def _is_data_file(path: str) -> bool:
+    parts = path.split("/")
+    return path in GLOBAL_FILES or (len(parts) == 3 and parts[0] == r.MEETINGS)

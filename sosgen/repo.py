@@ -1,0 +1,180 @@
+"""Find a repository's files and load them into the model, collecting every diagnostic.
+
+Layout: `teams.yaml`, `dependencies.yaml`, `meetings/<YYYY-MM-DD>/_meeting.yaml` and
+`meetings/<YYYY-MM-DD>/<team>.yaml`. Listing the tree is cheap; parsing is not, so
+callers may say which update files to parse (`sosgen check FILE` parses one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sosgen import convert
+from sosgen import model as m
+from sosgen.diagnostics import Diagnostic, Pos, error
+from sosgen.load import load_file
+from sosgen.schema import load_schema, validate
+
+TEAMS = "teams.yaml"
+DEPENDENCIES = "dependencies.yaml"
+MEETINGS = "meetings"
+RECORD = "_meeting.yaml"
+
+_DATE_DIR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
+
+# One file read: (root, relpath, schema name) -> typed value and diagnostics. The
+# parse cache wraps this; tests may replace it.
+Reader = Callable[[Path, str, str], tuple[Any, list[Diagnostic]]]
+
+
+def read_document(root: Path, relpath: str, schema: str) -> tuple[Any, list[Diagnostic]]:
+    node, problems = load_file(root / relpath, relpath)
+    if problems:
+        return None, problems
+    return validate(node, load_schema(schema), relpath)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFiles:
+    date: dt.date
+    path: str  # meetings/<date>
+    record: str | None  # relpath of _meeting.yaml if present
+    updates: dict[str, str] = field(default_factory=dict)  # team id -> relpath
+
+
+@dataclass
+class Layout:
+    """What is on disk, before anything is parsed."""
+
+    root: Path
+    teams: str | None
+    dependencies: str | None
+    meetings: list[MeetingFiles]
+    problems: list[Diagnostic]
+
+    def all_files(self) -> list[str]:
+        files = [f for f in (self.teams, self.dependencies) if f]
+        for meeting in self.meetings:
+            files.extend(f for f in [meeting.record, *meeting.updates.values()] if f)
+        return files
+
+
+def scan(root: Path) -> Layout:
+    problems: list[Diagnostic] = []
+    teams = TEAMS if (root / TEAMS).is_file() else None
+    if teams is None:
+        problems.append(error(Pos(TEAMS), "layout",
+                              "teams.yaml not found; run `sosgen init` or check the folder"))
+    deps = DEPENDENCIES if (root / DEPENDENCIES).is_file() else None
+    meetings: list[MeetingFiles] = []
+    meetings_dir = root / MEETINGS
+    if meetings_dir.is_dir():
+        for entry in sorted(os.scandir(meetings_dir), key=lambda e: e.name):
+            meeting = _scan_meeting(entry, problems)
+            if meeting is not None:
+                meetings.append(meeting)
+    meetings.sort(key=lambda mf: mf.date)
+    return Layout(root, teams, deps, meetings, problems)
+
+
+def _scan_meeting(entry: os.DirEntry[str], problems: list[Diagnostic]) -> MeetingFiles | None:
+    rel = f"{MEETINGS}/{entry.name}"
+    if entry.name.startswith(".") or entry.name.lower().startswith("readme"):
+        return None
+    if not entry.is_dir(follow_symlinks=False):
+        problems.append(error(Pos(rel), "layout", "unexpected file in meetings/; "
+                              "updates go in meetings/<YYYY-MM-DD>/<team>.yaml"))
+        return None
+    day = _parse_date(entry.name)
+    if day is None:
+        problems.append(error(Pos(rel), "layout",
+                              "folder name is not a meeting date; name it YYYY-MM-DD"))
+        return None
+    updates: dict[str, str] = {}
+    record = None
+    for file in sorted(os.scandir(entry.path), key=lambda e: e.name):
+        name, frel = file.name, f"{rel}/{file.name}"
+        if name.startswith("."):
+            continue
+        if name == RECORD:
+            record = frel
+        elif not file.is_file(follow_symlinks=False):
+            problems.append(error(Pos(frel), "layout", "not a regular file; "
+                                  "updates are plain files named <team>.yaml"))
+        elif name.endswith(".yaml") and _ID.match(name.removesuffix(".yaml")):
+            updates[name.removesuffix(".yaml")] = frel
+        elif name.lower().endswith((".yaml", ".yml")):
+            stem = name.rsplit(".", 1)[0]
+            problems.append(error(Pos(frel), "layout", f"file name is not a team id; rename it "
+                                  f"to {stem.lower()}.yaml (lowercase team id, .yaml)"))
+        elif not name.lower().endswith((".md", ".txt")):
+            problems.append(error(Pos(frel), "layout", "unexpected file in a meeting folder"))
+    return MeetingFiles(day, rel, record, updates)
+
+
+def _parse_date(name: str) -> dt.date | None:
+    if not _DATE_DIR.match(name):
+        return None
+    try:
+        return dt.date.fromisoformat(name)
+    except ValueError:
+        return None
+
+
+def load_repository(
+    root: Path,
+    *,
+    parse_update: Callable[[str], bool] = lambda relpath: True,
+    reader: Reader = read_document,
+) -> tuple[m.Repository, list[Diagnostic], Layout]:
+    """Load everything under `root`. Only update files for which `parse_update` is true
+    are parsed (the others still count as present)."""
+    layout = scan(root)
+    problems = list(layout.problems)
+
+    def read(relpath: str, schema: str) -> Any:
+        value, found = reader(root, relpath, schema)
+        problems.extend(found)
+        return value
+
+    org = convert.org(read(layout.teams, "teams")) if layout.teams else None
+    deps: tuple[m.Dependency, ...] = ()
+    dismissed: tuple[m.Dismissal, ...] = ()
+    if layout.dependencies:
+        deps, dismissed = convert.dependencies(read(layout.dependencies, "dependencies"))
+    meetings = tuple(_load_meeting(mf, read, parse_update) for mf in layout.meetings)
+    repo = m.Repository(org=org, dependencies=deps, dismissed=dismissed, meetings=meetings)
+    return repo, problems, layout
+
+
+def _load_meeting(
+    mf: MeetingFiles, read: Callable[[str, str], Any], parse_update: Callable[[str], bool]
+) -> m.Meeting:
+    record = convert.record(read(mf.record, "meeting"), meeting=mf.date) if mf.record else None
+    updates: dict[str, m.Update] = {}
+    for team, relpath in mf.updates.items():
+        if parse_update(relpath):
+            update = convert.update(read(relpath, "update"), team=team, meeting=mf.date)
+            if update is not None:
+                updates[team] = update
+    return m.Meeting(mf.date, mf.path, record, updates, frozenset(mf.updates))
+
+
+def relpaths(root: Path, paths: Iterable[str]) -> list[str]:
+    """Repository-relative POSIX paths for command-line PATHs (which may be absolute)."""
+    out = []
+    base = root.resolve()
+    for p in paths:
+        full = (Path.cwd() / p).resolve() if not Path(p).is_absolute() else Path(p).resolve()
+        try:
+            out.append(full.relative_to(base).as_posix())
+        except ValueError:
+            out.append(Path(p).as_posix())
+    return out
