@@ -30,19 +30,36 @@ def _parser() -> argparse.ArgumentParser:
         description="Run a scrum of scrums from a Git repository of YAML updates.",
     )
     parser.add_argument("--version", action="version", version=f"sosgen {__version__}")
-    parser.add_argument("-C", "--repo", type=Path, default=Path("."), metavar="DIR",
-                        help="the data repository (default: the current folder)")
+    parser.add_argument(
+        "-C",
+        "--repo",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the data repository (default: the current folder)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    check = sub.add_parser("check", help="validate every file; exit 1 on errors",
-                           description="Validate the repository, or PATHs against the rest of "
-                           "it. Prints path:line:col: severity: message [rule].")
+    check = sub.add_parser(
+        "check",
+        help="validate every file; exit 1 on errors",
+        description="Validate the repository, or PATHs against the rest of "
+        "it. Prints path:line:col: severity: message [rule].",
+    )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files to check (default: all)")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
-    check.add_argument("--format", choices=("text", "github", "json"), default="text",
-                       help="output format (default: text)")
-    check.add_argument("--today", type=_date, metavar="DATE",
-                       help="the date for date-dependent warnings (default: today)")
+    check.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="output format (default: text)",
+    )
+    check.add_argument(
+        "--today",
+        type=_date,
+        metavar="DATE",
+        help="the date for date-dependent warnings (default: today)",
+    )
     return parser
 
 
@@ -78,6 +95,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from sosgen.commands.check import check
 
-        return check(root, today=_today(args), paths=args.paths, strict=args.strict,
-                     fmt=args.format, out=sys.stdout)
+        return check(
+            root,
+            today=_today(args),
+            paths=args.paths,
+            strict=args.strict,
+            fmt=args.format,
+            out=sys.stdout,
+        )
     raise UsageError(f"unknown command {args.command}")  # pragma: no cover

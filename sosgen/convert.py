@@ -46,8 +46,13 @@ def org(value: Any) -> m.Org | None:
         chief_product_owner=value.get("chief_product_owner") or "",
         maintainers=_strs(value.get("maintainers")),
         people={
-            pid: m.Person(**_located(p), id=pid, name=p["name"], github=p.get("github") or "",
-                          email=p.get("email") or "")
+            pid: m.Person(
+                **_located(p),
+                id=pid,
+                name=p["name"],
+                github=p.get("github") or "",
+                email=p.get("email") or "",
+            )
             for pid, p in (people.items() if isinstance(people, Obj) else ())
             if isinstance(p, Obj) and _has(p, "name")
         },
@@ -99,7 +104,8 @@ def _checks(obj: Obj | None) -> m.Checks:
     default = m.Checks()
     near = obj.get("near_days")
     return m.Checks(
-        escalate_after_meetings=obj.get("escalate_after_meetings") or default.escalate_after_meetings,
+        escalate_after_meetings=obj.get("escalate_after_meetings")
+        or default.escalate_after_meetings,
         ambassador_max_sprints=obj.get("ambassador_max_sprints") or default.ambassador_max_sprints,
         near_days=default.near_days if near is None else near,
         off=frozenset(_strs(obj.get("off"))),
@@ -123,7 +129,9 @@ def dependencies(value: Any) -> tuple[tuple[m.Dependency, ...], tuple[m.Dismissa
         if _has(d, *required)
     )
     dismissed = tuple(
-        m.Dismissal(**_located(d), teams=frozenset(_strs(d.get("teams"))), reason=d.get("reason") or "")
+        m.Dismissal(
+            **_located(d), teams=frozenset(_strs(d.get("teams"))), reason=d.get("reason") or ""
+        )
         for d in _objs(value.get("dismissed"))
     )
     return deps, dismissed
@@ -132,10 +140,18 @@ def dependencies(value: Any) -> tuple[tuple[m.Dependency, ...], tuple[m.Dismissa
 def update(value: Any, *, team: str, meeting: dt.date) -> m.Update | None:
     if not isinstance(value, Obj) or not _has(value, "ambassador"):
         return None
-    answers = {q: _items(q, value.get(q)) for q in m.QUESTIONS}
-    return m.Update(**_located(value), team=team, meeting=meeting,
-                    ambassador=value["ambassador"], declared_team=value.get("team") or "",
-                    declared_meeting=value.get("meeting"), **answers)
+    return m.Update(
+        **_located(value),
+        team=team,
+        meeting=meeting,
+        ambassador=value["ambassador"],
+        declared_team=value.get("team") or "",
+        declared_meeting=value.get("meeting"),
+        completed=_items("completed", value.get("completed")),
+        next=_items("next", value.get("next")),
+        blockers=_items("blockers", value.get("blockers")),
+        heads_up=_items("heads_up", value.get("heads_up")),
+    )
 
 
 def _items(question: str, value: Any) -> tuple[m.Item, ...]:
@@ -143,12 +159,20 @@ def _items(question: str, value: Any) -> tuple[m.Item, ...]:
     for obj in _objs(value):
         if not _has(obj, "text"):
             continue
+        teams: tuple[str, ...]
         if question == "blockers":
             teams = (obj["needs"],) if obj.get("needs") else ()
         else:
             teams = _strs(obj.get("for"))
-        items.append(m.Item(**_located(obj), question=question, text=obj["text"], teams=teams,
-                            dependency=obj.get("dependency") or ""))
+        items.append(
+            m.Item(
+                **_located(obj),
+                question=question,
+                text=obj["text"],
+                teams=teams,
+                dependency=obj.get("dependency") or "",
+            )
+        )
     return tuple(items)
 
 
@@ -162,29 +186,53 @@ def record(value: Any, *, meeting: dt.date) -> m.MeetingRecord | None:
         facilitator=value["facilitator"],
         attendees=_strs(value.get("attendees")),
         expected={k: v for k, v in expected.items() if isinstance(v, str)}
-        if isinstance(expected, Obj) else {},
+        if isinstance(expected, Obj)
+        else {},
         review=tuple(
-            m.Review(**_located(r), id=r["id"], status=r.get("status"), note=r.get("note") or "",
-                     escalated=bool(r.get("escalated")))
-            for r in _objs(value.get("review")) if _has(r, "id")
+            m.Review(
+                **_located(r),
+                id=r["id"],
+                status=r.get("status"),
+                note=r.get("note") or "",
+                escalated=bool(r.get("escalated")),
+            )
+            for r in _objs(value.get("review"))
+            if _has(r, "id")
         ),
         actions=tuple(
-            m.Action(**_located(a), id=a["id"], text=a["text"], owner=a["owner"], due=a["due"],
-                     meeting=meeting, dependency=a.get("dependency") or "", team=a.get("team") or "")
-            for a in _objs(value.get("actions")) if _has(a, "id", "text", "owner", "due")
+            m.Action(
+                **_located(a),
+                id=a["id"],
+                text=a["text"],
+                owner=a["owner"],
+                due=a["due"],
+                meeting=meeting,
+                dependency=a.get("dependency") or "",
+                team=a.get("team") or "",
+            )
+            for a in _objs(value.get("actions"))
+            if _has(a, "id", "text", "owner", "due")
         ),
         parking_lot=tuple(
-            m.ParkingEntry(**_located(p), id=p["id"], topic=p.get("topic") or "",
-                           teams=_strs(p.get("teams")), owner=p.get("owner") or "",
-                           status=p.get("status") or "open")
-            for p in _objs(value.get("parking_lot")) if _has(p, "id")
+            m.ParkingEntry(
+                **_located(p),
+                id=p["id"],
+                topic=p.get("topic") or "",
+                teams=_strs(p.get("teams")),
+                owner=p.get("owner") or "",
+                status=p.get("status") or "open",
+            )
+            for p in _objs(value.get("parking_lot"))
+            if _has(p, "id")
         ),
         decisions=tuple(
             m.Decision(**_located(d), text=d["text"], teams=_strs(d.get("teams")))
-            for d in _objs(value.get("decisions")) if _has(d, "text")
+            for d in _objs(value.get("decisions"))
+            if _has(d, "text")
         ),
         follow_up=tuple(
             m.FollowUp(**_located(f), team=f["team"], question=f["question"], text=f["text"])
-            for f in _objs(value.get("follow_up")) if _has(f, "team", "question", "text")
+            for f in _objs(value.get("follow_up"))
+            if _has(f, "team", "question", "text")
         ),
     )

@@ -31,8 +31,16 @@ class Diagnostic:
     rule: str
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.pos.path, self.pos.line, self.pos.column, self.rule, self.message)
+    def sort_key(self) -> tuple[str, int, int, bool, str, str]:
+        p = self.pos
+        return (
+            p.path,
+            p.line,
+            p.column,
+            self.severity is Severity.WARNING,
+            self.rule,
+            self.message,
+        )
 
     def __str__(self) -> str:
         return f"{self.pos}: {self.severity.value}: {self.message} [{self.rule}]"

@@ -148,6 +148,8 @@ def _events(text: str, relpath: str) -> Iterator[yaml.Event]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         hint = _hint(problem)
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem, hint = "a tab character", " (indent with spaces, not tabs)"
         raise _Refused(
             error(Pos(relpath, line, column), "yaml-syntax", f"invalid YAML: {problem}{hint}")
         ) from None
@@ -155,6 +157,11 @@ def _events(text: str, relpath: str) -> Iterator[yaml.Event]:
         raise _Refused(error(Pos(relpath), "yaml-syntax", f"invalid YAML: {exc}")) from None
     finally:
         parser.dispose()
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column : column + 1] if line < len(lines) else ""
 
 
 def _hint(problem: str) -> str:
@@ -171,6 +178,8 @@ class _Builder:
 
     def pos(self, event: yaml.Event) -> Pos:
         mark = event.start_mark
+        if mark is None:  # pragma: no cover - every parser event has a mark
+            return Pos(self.relpath)
         return Pos(self.relpath, mark.line + 1, mark.column + 1)
 
     def refuse(self, event: yaml.Event, message: str) -> _Refused:

@@ -29,8 +29,9 @@ class MentionFinder:
                     self._owner[key] = team.id
         words = sorted(self._owner, key=lambda w: (-len(w), w))
         alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
-        self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE) \
-            if words else None
+        self._pattern = (
+            re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE) if words else None
+        )
 
     def find(self, text: str) -> list[Mention]:
         if self._pattern is None:

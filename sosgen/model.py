@@ -19,7 +19,6 @@ DEPENDENCY_STATUSES = ("open", "committed", "blocked", "delivered", "dropped")
 OPEN_DEPENDENCY = frozenset({"open", "committed", "blocked"})
 
 
-
 @dataclass(frozen=True, slots=True)
 class Located:
     pos: Pos

@@ -70,8 +70,11 @@ def scan(root: Path) -> Layout:
     problems: list[Diagnostic] = []
     teams = TEAMS if (root / TEAMS).is_file() else None
     if teams is None:
-        problems.append(error(Pos(TEAMS), "layout",
-                              "teams.yaml not found; run `sosgen init` or check the folder"))
+        problems.append(
+            error(
+                Pos(TEAMS), "layout", "teams.yaml not found; run `sosgen init` or check the folder"
+            )
+        )
     deps = DEPENDENCIES if (root / DEPENDENCIES).is_file() else None
     meetings: list[MeetingFiles] = []
     meetings_dir = root / MEETINGS
@@ -89,13 +92,19 @@ def _scan_meeting(entry: os.DirEntry[str], problems: list[Diagnostic]) -> Meetin
     if entry.name.startswith(".") or entry.name.lower().startswith("readme"):
         return None
     if not entry.is_dir(follow_symlinks=False):
-        problems.append(error(Pos(rel), "layout", "unexpected file in meetings/; "
-                              "updates go in meetings/<YYYY-MM-DD>/<team>.yaml"))
+        problems.append(
+            error(
+                Pos(rel),
+                "layout",
+                "unexpected file in meetings/; updates go in meetings/<YYYY-MM-DD>/<team>.yaml",
+            )
+        )
         return None
     day = _parse_date(entry.name)
     if day is None:
-        problems.append(error(Pos(rel), "layout",
-                              "folder name is not a meeting date; name it YYYY-MM-DD"))
+        problems.append(
+            error(Pos(rel), "layout", "folder name is not a meeting date; name it YYYY-MM-DD")
+        )
         return None
     updates: dict[str, str] = {}
     record = None
@@ -106,17 +115,30 @@ def _scan_meeting(entry: os.DirEntry[str], problems: list[Diagnostic]) -> Meetin
         if name == RECORD:
             record = frel
         elif not file.is_file(follow_symlinks=False):
-            problems.append(error(Pos(frel), "layout", "not a regular file; "
-                                  "updates are plain files named <team>.yaml"))
+            problems.append(
+                error(
+                    Pos(frel),
+                    "layout",
+                    "not a regular file; updates are plain files named <team>.yaml",
+                )
+            )
         elif name.endswith(".yaml") and _ID.match(name.removesuffix(".yaml")):
             updates[name.removesuffix(".yaml")] = frel
         elif name.lower().endswith((".yaml", ".yml")):
-            stem = name.rsplit(".", 1)[0]
-            problems.append(error(Pos(frel), "layout", f"file name is not a team id; rename it "
-                                  f"to {stem.lower()}.yaml (lowercase team id, .yaml)"))
+            problems.append(error(Pos(frel), "layout", _bad_name(name, entry.path)))
         elif not name.lower().endswith((".md", ".txt")):
             problems.append(error(Pos(frel), "layout", "unexpected file in a meeting folder"))
     return MeetingFiles(day, rel, record, updates)
+
+
+def _bad_name(name: str, folder: str) -> str:
+    wanted = name.rsplit(".", 1)[0].lower() + ".yaml"
+    if wanted != name and os.path.exists(os.path.join(folder, wanted)):
+        return (
+            f"{name} and {wanted} differ only in case and collide on macOS and Windows; "
+            "keep one file, named with the lowercase team id"
+        )
+    return f"file name is not a team id; rename it to {wanted} (lowercase team id, .yaml)"
 
 
 def _parse_date(name: str) -> dt.date | None:

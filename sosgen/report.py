@@ -14,8 +14,10 @@ FORMATS = ("text", "github", "json")
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
-    return (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
-            f"in {files} file{'s' * (files != 1)} checked")
+    return (
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+        f"in {files} file{'s' * (files != 1)} checked"
+    )
 
 
 def report(diagnostics: Sequence[Diagnostic], fmt: str, out: TextIO, *, files: int) -> None:
@@ -23,8 +25,14 @@ def report(diagnostics: Sequence[Diagnostic], fmt: str, out: TextIO, *, files: i
     if fmt == "json":
         payload = {
             "diagnostics": [
-                {"path": d.pos.path, "line": d.pos.line, "column": d.pos.column,
-                 "severity": d.severity.value, "rule": d.rule, "message": d.message}
+                {
+                    "path": d.pos.path,
+                    "line": d.pos.line,
+                    "column": d.pos.column,
+                    "severity": d.severity.value,
+                    "rule": d.rule,
+                    "message": d.message,
+                }
                 for d in ordered
             ],
             "errors": sum(d.severity is Severity.ERROR for d in ordered),
@@ -35,8 +43,10 @@ def report(diagnostics: Sequence[Diagnostic], fmt: str, out: TextIO, *, files: i
         return
     for d in ordered:
         if fmt == "github":
-            out.write(f"::{d.severity.value} file={_prop(d.pos.path)},line={d.pos.line},"
-                      f"col={d.pos.column},title={_prop(d.rule)}::{_data(d.message)}\n")
+            out.write(
+                f"::{d.severity.value} file={_prop(d.pos.path)},line={d.pos.line},"
+                f"col={d.pos.column},title={_prop(d.rule)}::{_data(d.message)}\n"
+            )
         else:
             out.write(f"{d}\n")
     out.write(summary(ordered, files) + "\n")

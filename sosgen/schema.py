@@ -92,7 +92,7 @@ def describe(schema: Schema) -> str:
     if isinstance(types, str):
         return _TYPE_WORDS.get(types, types)
     if isinstance(types, list):
-        return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        return " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
     return "a value"
 
 
@@ -148,7 +148,9 @@ class _Checker:
                 fitting.append(self.problems)
         self.problems = saved
         if len(fitting) == 1:
-            self.problems.extend(fitting[0])  # the value had the right shape: say what is wrong inside
+            self.problems.extend(
+                fitting[0]
+            )  # the value had the right shape: say what is wrong inside
         else:
             self.mismatch(node, schema)
         return None

@@ -16,8 +16,9 @@ from sosgen.rules import run_rules
 GLOBAL_FILES = (r.TEAMS, r.DEPENDENCIES)
 
 
-def collect(root: Path, *, today: dt.date, paths: Sequence[str] = ()) -> tuple[
-        list[Diagnostic], int]:
+def collect(
+    root: Path, *, today: dt.date, paths: Sequence[str] = ()
+) -> tuple[list[Diagnostic], int]:
     """Diagnostics for the repository, or for `paths` checked against the rest of it.
 
     Returns the diagnostics and the number of files read."""
@@ -26,11 +27,14 @@ def collect(root: Path, *, today: dt.date, paths: Sequence[str] = ()) -> tuple[
         if not (root / path).is_file():
             raise UsageError(f"{path}: no such file")
         if not _is_data_file(path):
-            raise UsageError(f"{path}: not a sosgen data file (teams.yaml, dependencies.yaml "
-                             "or meetings/<date>/<name>.yaml)")
+            raise UsageError(
+                f"{path}: not a sosgen data file (teams.yaml, dependencies.yaml "
+                "or meetings/<date>/<name>.yaml)"
+            )
     everything = not wanted or bool(wanted & set(GLOBAL_FILES))
     repo, problems, layout = r.load_repository(
-        root, parse_update=lambda rel: everything or rel in wanted)
+        root, parse_update=lambda rel: everything or rel in wanted
+    )
     problems += run_rules(repo, today=today)
     if wanted and not everything:
         problems = [d for d in problems if d.pos.path in wanted or d.pos.path in GLOBAL_FILES]
@@ -38,8 +42,15 @@ def collect(root: Path, *, today: dt.date, paths: Sequence[str] = ()) -> tuple[
     return problems, files
 
 
-def check(root: Path, *, today: dt.date, paths: Sequence[str] = (), strict: bool = False,
-          fmt: str = "text", out: TextIO) -> int:
+def check(
+    root: Path,
+    *,
+    today: dt.date,
+    paths: Sequence[str] = (),
+    strict: bool = False,
+    fmt: str = "text",
+    out: TextIO,
+) -> int:
     problems, files = collect(root, today=today, paths=paths)
     report(problems, fmt, out, files=files)
     if any(d.severity is Severity.ERROR for d in problems):

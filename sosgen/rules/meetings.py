@@ -20,18 +20,27 @@ def id_dates(ctx: Context) -> Found:
         defined += [(p.id, p.at("id"), "parking-lot topic") for p in rec.parking_lot if p.topic]
         for ident, pos, kind in defined:
             if ident[2:12] != day:
-                yield pos, (f"{kind} id '{ident}' does not carry this meeting's date; "
-                            f"name it {ident[:2]}{day}-<n>")
+                yield (
+                    pos,
+                    (
+                        f"{kind} id '{ident}' does not carry this meeting's date; "
+                        f"name it {ident[:2]}{day}-<n>"
+                    ),
+                )
 
 
 def too_many_attendees(ctx: Context) -> Found:
     limit = len(ctx.org.teams) + 1
     for rec in ctx.records():
         if len(rec.attendees) > limit:
-            yield rec.at("attendees"), (
-                f"{len(rec.attendees)} attendees for {len(ctx.org.teams)} teams: one ambassador "
-                "per team plus the facilitator keeps the meeting short; others can read "
-                "the minutes")
+            yield (
+                rec.at("attendees"),
+                (
+                    f"{len(rec.attendees)} attendees for {len(ctx.org.teams)} teams: "
+                    "one ambassador per team plus the facilitator keeps the meeting short; "
+                    "others can read the minutes"
+                ),
+            )
 
 
 def estimate_minutes(meeting: m.Meeting, cadence: m.Cadence) -> int:
@@ -48,9 +57,13 @@ def over_timebox(ctx: Context) -> Found:
     for meeting in ctx.repo.meetings:
         minutes = estimate_minutes(meeting, ctx.org.cadence)
         if minutes > box and meeting.record is not None:
-            yield meeting.record.pos, (
-                f"estimated agenda is {minutes} minutes, over the {box}-minute timebox; "
-                "move long discussions to the parking lot")
+            yield (
+                meeting.record.pos,
+                (
+                    f"estimated agenda is {minutes} minutes, over the {box}-minute timebox; "
+                    "move long discussions to the parking lot"
+                ),
+            )
 
 
 def missing_update(ctx: Context) -> Found:
@@ -60,8 +73,13 @@ def missing_update(ctx: Context) -> Found:
         for team in ctx.org.teams:
             if team.id not in meeting.update_files and current_stint(team, meeting.date):
                 pos = meeting.record.pos if meeting.record else Pos(meeting.path)
-                yield pos, (f"no update from {team.id} for the meeting of {meeting.date}; "
-                            f"add {meeting.path}/{team.id}.yaml (or `none` answers)")
+                yield (
+                    pos,
+                    (
+                        f"no update from {team.id} for the meeting of {meeting.date}; "
+                        f"add {meeting.path}/{team.id}.yaml (or `none` answers)"
+                    ),
+                )
 
 
 def skipped_meeting(ctx: Context) -> Found:
@@ -73,18 +91,32 @@ def skipped_meeting(ctx: Context) -> Found:
         if day not in held:
             following = next(mt for mt in ctx.repo.meetings if mt.date > day)
             pos = following.record.pos if following.record else Pos(following.path)
-            yield pos, (f"no meeting on {day} ({day:%a}), a day of the cadence; coordination "
-                        "gaps let dependencies slip")
+            yield (
+                pos,
+                (
+                    f"no meeting on {day} ({day:%a}), a day of the cadence; coordination "
+                    "gaps let dependencies slip"
+                ),
+            )
 
 
 E, W = Severity.ERROR, Severity.WARNING
 RULES = (
-    Rule("id-date", E, "an action or parking-lot id that does not carry its meeting's date",
-         id_dates),
-    Rule("too-many-attendees", W, "more attendees than one per team plus the facilitator",
-         too_many_attendees),
+    Rule(
+        "id-date", E, "an action or parking-lot id that does not carry its meeting's date", id_dates
+    ),
+    Rule(
+        "too-many-attendees",
+        W,
+        "more attendees than one per team plus the facilitator",
+        too_many_attendees,
+    ),
     Rule("over-timebox", W, "the estimated agenda is longer than the timebox", over_timebox),
     Rule("missing-update", W, "a team without an update for a past meeting", missing_update),
-    Rule("skipped-meeting", W, "a day of the cadence with no meeting between the first and "
-         "the last", skipped_meeting),
+    Rule(
+        "skipped-meeting",
+        W,
+        "a day of the cadence with no meeting between the first and the last",
+        skipped_meeting,
+    ),
 )

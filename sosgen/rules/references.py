@@ -99,8 +99,14 @@ def unknown_team(ctx: Context) -> Found:
 def unknown_person(ctx: Context) -> Found:
     for pos, person, where in person_refs(ctx):
         if person not in ctx.org.people:
-            yield pos, _unknown("person", person, ctx.org.people, where) + (
-                "" if _hint(person, ctx.org.people) else "; add them under `people:` in teams.yaml"
+            yield (
+                pos,
+                _unknown("person", person, ctx.org.people, where)
+                + (
+                    ""
+                    if _hint(person, ctx.org.people)
+                    else "; add them under `people:` in teams.yaml"
+                ),
             )
 
 
@@ -112,17 +118,22 @@ def unknown_dependency(ctx: Context) -> Found:
         refs.extend((a.at("dependency"), a.dependency, f"action {a.id}") for a in rec.actions)
     for pos, dep_id, where in refs:
         if dep_id and dep_id not in ctx.dependencies:
-            yield pos, _unknown("dependency", dep_id, ctx.dependencies, where) + (
-                "" if _hint(dep_id, ctx.dependencies) else "; add it to dependencies.yaml"
+            yield (
+                pos,
+                _unknown("dependency", dep_id, ctx.dependencies, where)
+                + ("" if _hint(dep_id, ctx.dependencies) else "; add it to dependencies.yaml"),
             )
 
 
 def unknown_cluster(ctx: Context) -> Found:
     for team in ctx.org.teams:
         if team.cluster and team.cluster not in ctx.org.clusters:
-            yield team.at("cluster"), (
-                _unknown("cluster", team.cluster, ctx.org.clusters, f"team {team.id}")
-                + "; declare it under `clusters:` in teams.yaml"
+            yield (
+                team.at("cluster"),
+                (
+                    _unknown("cluster", team.cluster, ctx.org.clusters, f"team {team.id}")
+                    + "; declare it under `clusters:` in teams.yaml"
+                ),
             )
 
 
@@ -140,9 +151,7 @@ def _duplicates(entries: Iterable[tuple[str, Pos]], kind: str) -> Found:
 def duplicate_id(ctx: Context) -> Found:
     yield from _duplicates(((t.id, t.at("id")) for t in ctx.org.teams), "team")
     yield from _duplicates(((d.id, d.at("id")) for d in ctx.repo.dependencies), "dependency")
-    yield from _duplicates(
-        ((a.id, a.at("id")) for r in ctx.records() for a in r.actions), "action"
-    )
+    yield from _duplicates(((a.id, a.at("id")) for r in ctx.records() for a in r.actions), "action")
     yield from _duplicates(
         ((p.id, p.at("id")) for r in ctx.records() for p in r.parking_lot if p.topic),
         "parking-lot",
@@ -155,8 +164,10 @@ def reserved_id(ctx: Context) -> Found:
     named += [(c.id, c.pos, "cluster") for c in ctx.org.clusters.values()]
     for ident, pos, kind in named:
         if ident in RESERVED:
-            yield pos, (f"{kind} id '{ident}' is a reserved file name on Windows; "
-                        "choose another id")
+            yield (
+                pos,
+                (f"{kind} id '{ident}' is a reserved file name on Windows; choose another id"),
+            )
 
 
 def checks_off(ctx: Context) -> Found:
@@ -174,12 +185,19 @@ def checks_off(ctx: Context) -> Found:
 def _team_of_rotation(team: m.Team) -> Found:
     starts = [s.start for s in team.ambassadors]
     if starts != sorted(starts):
-        yield team.at("ambassadors"), (f"ambassadors of {team.id} are not oldest first; "
-                                       "order them by `from`")
+        yield (
+            team.at("ambassadors"),
+            (f"ambassadors of {team.id} are not oldest first; order them by `from`"),
+        )
     for stint in team.ambassadors:
         if stint.person not in team.members:
-            yield stint.at("person"), (f"ambassador '{stint.person}' is not a member of "
-                                       f"{team.id}; add them to `members`")
+            yield (
+                stint.at("person"),
+                (
+                    f"ambassador '{stint.person}' is not a member of "
+                    f"{team.id}; add them to `members`"
+                ),
+            )
 
 
 def team_rotation(ctx: Context) -> Found:
@@ -191,16 +209,37 @@ E, W = Severity.ERROR, Severity.WARNING
 RULES = (
     Rule("unknown-team", E, "a team id that is not in teams.yaml", unknown_team),
     Rule("unknown-person", E, "a person id that is not under `people:`", unknown_person),
-    Rule("unknown-dependency", E, "a dependency id that is not in dependencies.yaml",
-         unknown_dependency),
-    Rule("unknown-cluster", E, "a team's cluster is not declared under `clusters:`",
-         unknown_cluster),
-    Rule("duplicate-id", E, "two teams, dependencies, actions or parking-lot topics share an id",
-         duplicate_id),
-    Rule("reserved-id", E, "an id that cannot be a file name everywhere (con, nul, com1...)",
-         reserved_id),
-    Rule("unknown-rule", E, "`checks.off` names a rule that does not exist or is an error",
-         checks_off),
-    Rule("team-rotation", E, "a rotation out of date order, or an ambassador who is not a member",
-         team_rotation),
+    Rule(
+        "unknown-dependency",
+        E,
+        "a dependency id that is not in dependencies.yaml",
+        unknown_dependency,
+    ),
+    Rule(
+        "unknown-cluster", E, "a team's cluster is not declared under `clusters:`", unknown_cluster
+    ),
+    Rule(
+        "duplicate-id",
+        E,
+        "two teams, dependencies, actions or parking-lot topics share an id",
+        duplicate_id,
+    ),
+    Rule(
+        "reserved-id",
+        E,
+        "an id that cannot be a file name everywhere (con, nul, com1...)",
+        reserved_id,
+    ),
+    Rule(
+        "unknown-rule",
+        E,
+        "`checks.off` names a rule that does not exist or is an error",
+        checks_off,
+    ),
+    Rule(
+        "team-rotation",
+        E,
+        "a rotation out of date order, or an ambassador who is not a member",
+        team_rotation,
+    ),
 )
