@@ -1,14 +1,15 @@
 """The command line: parse arguments, call one function per command, turn errors into exit codes.
 
-Command modules are imported only when their command runs, so `sosgen check FILE`
-starts fast.
+Each command lives in `sosgen/commands/<name>.py` with `add_arguments(parser)` and
+`run(args) -> int`. Only the module of the command being run is imported, so
+`sosgen check FILE` starts fast.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,15 +17,36 @@ from pathlib import Path
 from sosgen import __version__
 from sosgen.errors import SosgenError, UsageError
 
+# name -> (module under sosgen.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "validate every file; exit 1 on errors"),
+}
 
-def _date(text: str) -> dt.date:
+
+def parse_date(text: str) -> dt.date:
+    """argparse type for ISO dates."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-def _parser() -> argparse.ArgumentParser:
+def today(args: argparse.Namespace) -> dt.date:
+    """`--today` if given, else the clock: the one place sosgen reads it."""
+    given: dt.date | None = getattr(args, "today", None)
+    return given if given is not None else dt.date.today()
+
+
+def add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        type=parse_date,
+        metavar="DATE",
+        help="the date for date-dependent results (default: today)",
+    )
+
+
+def _parser(chosen: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sosgen",
         description="Run a scrum of scrums from a Git repository of YAML updates.",
@@ -39,38 +61,41 @@ def _parser() -> argparse.ArgumentParser:
         help="the data repository (default: the current folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    check = sub.add_parser(
-        "check",
-        help="validate every file; exit 1 on errors",
-        description="Validate the repository, or PATHs against the rest of "
-        "it. Prints path:line:col: severity: message [rule].",
-    )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files to check (default: all)")
-    check.add_argument("--strict", action="store_true", help="warnings fail too")
-    check.add_argument(
-        "--format",
-        choices=("text", "github", "json"),
-        default="text",
-        help="output format (default: text)",
-    )
-    check.add_argument(
-        "--today",
-        type=_date,
-        metavar="DATE",
-        help="the date for date-dependent warnings (default: today)",
-    )
+    for name, (module, summary) in COMMANDS.items():
+        if name == chosen:
+            command = importlib.import_module(f"sosgen.commands.{module}")
+            doc = (command.__doc__ or summary).strip()
+            child = sub.add_parser(name, help=summary, description=doc)
+            command.add_arguments(child)
+        else:
+            sub.add_parser(name, help=summary, add_help=False)
     return parser
 
 
+def _chosen(argv: Sequence[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("-C", "--repo"):
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args = _parser(_chosen(args_list)).parse_args(args_list)
     except SystemExit as exc:  # argparse: --help, --version or a usage error
         return int(exc.code or 0)
     try:
-        return _run(args)
+        if not args.repo.is_dir():
+            raise UsageError(f"{args.repo}: not a folder")
+        module = importlib.import_module(f"sosgen.commands.{COMMANDS[args.command][0]}")
+        code: int = module.run(args)
+        return code
     except SosgenError as exc:
         print(f"sosgen: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -78,29 +103,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
-
-
-def _today(args: argparse.Namespace) -> dt.date:
-    today: dt.date | None = getattr(args, "today", None)
-    if today is not None:
-        return today
-    epoch = os.environ.get("SOSGEN_TODAY")
-    return dt.date.fromisoformat(epoch) if epoch else dt.date.today()
-
-
-def _run(args: argparse.Namespace) -> int:
-    root: Path = args.repo
-    if not root.is_dir():
-        raise UsageError(f"{root}: not a folder")
-    if args.command == "check":
-        from sosgen.commands.check import check
-
-        return check(
-            root,
-            today=_today(args),
-            paths=args.paths,
-            strict=args.strict,
-            fmt=args.format,
-            out=sys.stdout,
-        )
-    raise UsageError(f"unknown command {args.command}")  # pragma: no cover

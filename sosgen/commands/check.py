@@ -1,8 +1,12 @@
-"""`sosgen check`: every problem of every file at once; exit 1 on errors."""
+"""Validate the repository, or PATHs against the rest of it, and print every problem
+as `path:line:col: severity: message [rule]`. Exit 0 clean, 1 on errors (or warnings
+with --strict), 2 on a usage error."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -61,3 +65,30 @@ def check(
 def _is_data_file(path: str) -> bool:
     parts = path.split("/")
     return path in GLOBAL_FILES or (len(parts) == 3 and parts[0] == r.MEETINGS)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from sosgen.cli import add_today
+
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files to check (default: all)")
+    parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="output format (default: text)",
+    )
+    add_today(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sosgen.cli import today
+
+    return check(
+        args.repo,
+        today=today(args),
+        paths=args.paths,
+        strict=args.strict,
+        fmt=args.format,
+        out=sys.stdout,
+    )
