@@ -128,13 +128,10 @@ def unknown_dependency(ctx: Context) -> Found:
 def unknown_cluster(ctx: Context) -> Found:
     for team in ctx.org.teams:
         if team.cluster and team.cluster not in ctx.org.clusters:
-            yield (
-                team.at("cluster"),
-                (
-                    _unknown("cluster", team.cluster, ctx.org.clusters, f"team {team.id}")
-                    + "; declare it under `clusters:` in teams.yaml"
-                ),
-            )
+            message = _unknown("cluster", team.cluster, ctx.org.clusters, f"team {team.id}")
+            if not _hint(team.cluster, ctx.org.clusters):
+                message += "; declare it under `clusters:` in teams.yaml"
+            yield team.at("cluster"), message
 
 
 def _duplicates(entries: Iterable[tuple[str, Pos]], kind: str) -> Found:
