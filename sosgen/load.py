@@ -11,9 +11,9 @@ with a position a person can find.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -120,29 +120,10 @@ def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _build(text: str, relpath: str) -> Node | None:
-    events = _events(text, relpath)
-    builder = _Builder(relpath)
-    root: Node | None = None
-    documents = 0
-    for event in events:
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise builder.refuse(event, "more than one YAML document; keep one per file")
-        elif isinstance(event, yaml.DocumentEndEvent | yaml.StreamStartEvent):
-            continue
-        elif isinstance(event, yaml.StreamEndEvent):
-            break
-        else:
-            root = builder.node(event, events, depth=1)
-    return root
-
-
-def _events(text: str, relpath: str) -> Iterator[yaml.Event]:
+    """One pass over the parser's events with an explicit stack (no recursion)."""
     parser = _Loader(text)
     try:
-        while parser.check_event():
-            yield parser.get_event()
+        return _Builder(relpath, text).run(parser)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -172,63 +153,111 @@ def _hint(problem: str) -> str:
     return ""
 
 
-class _Builder:
-    def __init__(self, relpath: str) -> None:
-        self.relpath = relpath
+class _Open:
+    """A mapping or sequence being built."""
 
-    def pos(self, event: yaml.Event) -> Pos:
+    __slots__ = ("index", "is_map", "items", "key", "pos")
+
+    def __init__(self, pos: Pos, is_map: bool) -> None:
+        self.pos = pos
+        self.is_map = is_map
+        self.items: list[Any] = []
+        self.index: dict[str, int] = {}
+        self.key: Scalar | None = None
+
+
+class _Builder:
+    def __init__(self, relpath: str, text: str) -> None:
+        self.relpath = relpath
+        self.text = text
+
+    def pos(self, event: Any) -> Pos:
         mark = event.start_mark
-        if mark is None:  # pragma: no cover - every parser event has a mark
-            return Pos(self.relpath)
         return Pos(self.relpath, mark.line + 1, mark.column + 1)
 
-    def refuse(self, event: yaml.Event, message: str) -> _Refused:
+    def refuse(self, event: Any, message: str) -> _Refused:
         return _Refused(error(self.pos(event), "yaml-syntax", message))
 
-    def node(self, event: yaml.Event, events: Iterator[yaml.Event], depth: int) -> Node:
-        if isinstance(event, yaml.AliasEvent):
-            raise self.refuse(event, "aliases (*name) are not allowed; write the value out")
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise self.refuse(event, f"anchors (&{anchor}) are not allowed; write values out")
-        tag = getattr(event, "tag", None)
+    def run(self, parser: Any) -> Node | None:
+        stack: list[_Open] = []
+        root: Node | None = None
+        documents = 0
+        relpath = self.relpath
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is _SCALAR:
+                self.check_props(event, len(stack))
+                mark = event.start_mark
+                plain = not event.style and bool(event.implicit[0])
+                node: Node = Scalar(
+                    event.value, Pos(relpath, mark.line + 1, mark.column + 1), plain
+                )
+            elif kind is _MAP_START or kind is _SEQ_START:
+                self.check_props(event, len(stack))
+                stack.append(_Open(self.pos(event), kind is _MAP_START))
+                continue
+            elif kind is _MAP_END or kind is _SEQ_END:
+                done = stack.pop()
+                if done.is_map:
+                    node = Map(tuple(done.items), done.pos, done.index)
+                else:
+                    node = Seq(tuple(done.items), done.pos)
+            elif kind is _ALIAS:
+                raise self.refuse(event, "aliases (*name) are not allowed; write the value out")
+            elif kind is _DOC_START:
+                documents += 1
+                if documents > 1:
+                    raise self.refuse(event, "more than one YAML document; keep one per file")
+                continue
+            elif kind is _STREAM_END:
+                return root
+            else:  # stream start, document end
+                continue
+            if not stack:
+                root = node
+            else:
+                self.add(stack[-1], node, event)
+
+    def check_props(self, event: Any, depth: int) -> None:
+        if event.anchor is not None:
+            raise self.refuse(event, f"anchors (&{event.anchor}) are not allowed; write values out")
+        tag = event.tag
         if tag is not None and tag != "!":
             raise self.refuse(event, f"explicit tags ({tag}) are not allowed; remove the tag")
-        if depth > MAX_DEPTH:
+        if depth >= MAX_DEPTH:
             raise self.refuse(event, f"nesting deeper than {MAX_DEPTH} levels")
-        if isinstance(event, yaml.ScalarEvent):
-            plain = event.style in (None, "") and bool(event.implicit[0])
-            return Scalar(event.value, self.pos(event), plain)
-        if isinstance(event, yaml.SequenceStartEvent):
-            items: list[Node] = []
-            for child in events:
-                if isinstance(child, yaml.SequenceEndEvent):
-                    return Seq(tuple(items), self.pos(event))
-                items.append(self.node(child, events, depth + 1))
-        elif isinstance(event, yaml.MappingStartEvent):
-            return self.mapping(event, events, depth)
-        raise self.refuse(event, "unexpected YAML structure")  # pragma: no cover
 
-    def mapping(self, start: yaml.Event, events: Iterator[yaml.Event], depth: int) -> Map:
-        pairs: list[tuple[Scalar, Node]] = []
-        index: dict[str, int] = {}
-        for key_event in events:
-            if isinstance(key_event, yaml.MappingEndEvent):
-                return Map(tuple(pairs), self.pos(start), index)
-            key = self.node(key_event, events, depth + 1)
-            if not isinstance(key, Scalar):
-                raise self.refuse(key_event, "mapping keys must be plain text")
-            if key.value in index:
-                first = pairs[index[key.value]][0].pos
+    def add(self, parent: _Open, node: Node, event: Any) -> None:
+        if not parent.is_map:
+            parent.items.append(node)
+            return
+        key = parent.key
+        if key is None:
+            if not isinstance(node, Scalar):
+                raise _Refused(error(node.pos, "yaml-syntax", "mapping keys must be plain text"))
+            if node.value in parent.index:
+                first = parent.items[parent.index[node.value]][0].pos
                 raise _Refused(
                     error(
-                        key.pos,
+                        node.pos,
                         "yaml-syntax",
-                        f"duplicate key '{key.value}' (first at line {first.line}); "
+                        f"duplicate key '{node.value}' (first at line {first.line}); "
                         "keep one of them",
                     )
                 )
-            value = self.node(next(events), events, depth + 1)
-            index[key.value] = len(pairs)
-            pairs.append((key, value))
-        raise self.refuse(start, "unterminated mapping")  # pragma: no cover
+            parent.key = node
+            return
+        parent.index[key.value] = len(parent.items)
+        parent.items.append((key, node))
+        parent.key = None
+
+
+_SCALAR = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_MAP_END = yaml.MappingEndEvent
+_SEQ_START = yaml.SequenceStartEvent
+_SEQ_END = yaml.SequenceEndEvent
+_ALIAS = yaml.AliasEvent
+_DOC_START = yaml.DocumentStartEvent
+_STREAM_END = yaml.StreamEndEvent
