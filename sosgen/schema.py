@@ -130,6 +130,12 @@ class _Checker:
         return self.scalar(node, schema, allowed)
 
     def mismatch(self, node: Node, schema: Schema) -> None:
+        if isinstance(node, Scalar) and node.plain and node.value in _NULLS:
+            # `key:` with nothing after it: a skeleton not filled in yet, not a wrong value
+            custom: str | list[str] = schema.get("x-null", f"no value: write {describe(schema)}")
+            rule, text = custom if isinstance(custom, list) else ("schema", custom)
+            self.fail(node.pos, text, rule=rule)
+            return
         got = "a mapping" if isinstance(node, Map) else "a list"
         if isinstance(node, Scalar):
             got = f"'{_short(node.value)}'"

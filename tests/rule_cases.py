@@ -1,4 +1,4 @@
-from conftest import DAY, TEAMS, DEPENDENCIES, MEETING, UPDATE
+from conftest import DAY, DEPENDENCIES, MEETING, TEAMS, UPDATE
 
 P = f"meetings/{DAY}/payments.yaml"
 M = f"meetings/{DAY}/_meeting.yaml"
@@ -16,6 +16,14 @@ def upd(**kw):
     return "".join(f"{k}: {v}\n" for k, v in base.items())
 
 
+A16, A18, A20 = (f"meetings/2026-11-{d}/_meeting.yaml" for d in (16, 18, 20))
+RAISE = (
+    "facilitator: dana\nactions:\n"
+    "  - {id: A-2026-11-20-1, text: Agree schema, owner: bob, due: 2026-11-27}\n"
+)
+RAISED_18 = RAISE.replace("A-2026-11-20-1", "A-2026-11-18-1")
+DONE_20 = "facilitator: dana\nreview:\n  - {id: A-2026-11-18-1, status: done}\n"
+OPEN_16 = "facilitator: dana\nreview:\n  - {id: A-2026-11-16-1, status: open}\n"
 DEP2 = """  - id: DEP-2
     team: identity
     depends_on: checkout
@@ -107,4 +115,33 @@ CASES = {
     "missing-key": {M: "attendees: [dana]\n"},
     "question-missing": {P: "ambassador: alice\ncompleted: none\nnext: none\nblockers: none\n"},
     "layout": {"meetings/2026-13-01/payments.yaml": UPDATE.format(who="alice", other="checkout")},
+    "unknown-action": {M: MEETING + "review:\n  - {id: A-2026-11-20-1, status: open}\n"},
+    "review-order": {
+        M: MEETING
+        + "review:\n  - {id: A-2026-11-23-1, status: open}\nactions:\n  - {id: A-2026-11-23-1, text: Agree schema, owner: bob, due: 2026-11-27}\n"
+    },
+    "duplicate-review": {
+        A20: RAISE,
+        M: MEETING
+        + "review:\n  - {id: A-2026-11-20-1, status: open}\n  - {id: A-2026-11-20-1, status: done}\n",
+    },
+    "review-closed": {
+        A18: RAISED_18,
+        A20: DONE_20,
+        M: MEETING + "review:\n  - {id: A-2026-11-18-1, status: done}\n",
+    },
+    "reopened-without-note": {
+        A18: RAISED_18,
+        A20: DONE_20,
+        M: MEETING + "review:\n  - {id: A-2026-11-18-1, status: open}\n",
+    },
+    "not-reviewed": {A20: RAISE, M: MEETING + "review:\n  - {id: A-2026-11-20-1}\n"},
+    "not-carried": {A20: RAISE, M: MEETING + "review:\n"},
+    "escalated": {
+        A16: RAISE.replace("A-2026-11-20-1", "A-2026-11-16-1"),
+        A18: OPEN_16,
+        A20: OPEN_16,
+        M: MEETING + "review:\n  - {id: A-2026-11-16-1, status: open}\n",
+    },
+    "unknown-topic": {M: MEETING + "parking_lot:\n  - {id: P-2026-11-20-1, status: done}\n"},
 }

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from rule_cases import CASES
+
 from sosgen.commands.check import collect
 from sosgen.rules import all_rules
 
@@ -73,6 +73,27 @@ EXPECTED = {
     "say whether you are about to block another team, or write `heads_up: none`",
     "layout": "meetings/2026-13-01:1:1: error: folder name is not a meeting date; name it "
     "YYYY-MM-DD",
+    "unknown-action": f"{D}/_meeting.yaml:4:10: error: review of unknown action "
+    "'A-2026-11-20-1': no meeting raised it; check the id",
+    "review-order": f"{D}/_meeting.yaml:4:10: error: A-2026-11-23-1 is raised in this meeting; "
+    "reviews start at the next one: remove the entry",
+    "duplicate-review": f"{D}/_meeting.yaml:5:10: error: A-2026-11-20-1 is reviewed twice in "
+    "this meeting (first at line 4); keep one entry",
+    "review-closed": f"{D}/_meeting.yaml:4:10: error: A-2026-11-18-1 was closed (done) on "
+    "2026-11-20; reviews stop once an item is closed: remove this entry, or reopen it with "
+    "`status: open` and a note",
+    "reopened-without-note": f"{D}/_meeting.yaml:4:34: warning: A-2026-11-18-1 was closed "
+    "(done) on 2026-11-20 and is reopened here; add a `note:` saying why",
+    "not-reviewed": f"{D}/_meeting.yaml:4:10: warning: A-2026-11-20-1 (bob: Agree schema) has "
+    "no status; write `status: open`, `done` or `dropped`",
+    "not-carried": f"{D}/_meeting.yaml:3:8: warning: open action A-2026-11-20-1 (bob, due "
+    "2026-11-27) is missing from `review:`; list it with a status (sosgen new-meeting carries "
+    "every open item)",
+    "escalated": f"{D}/_meeting.yaml:4:5: warning: A-2026-11-16-1 is still open after 3 reviews "
+    "(more than 2): escalate it (bob, due 2026-11-27: Agree schema)",
+    "unknown-topic": f"{D}/_meeting.yaml:4:10: error: parking-lot entry 'P-2026-11-20-1' has no "
+    "`topic:` and no earlier meeting defines that id; add `topic:` to define it here, or fix "
+    "the id",
 }
 
 
