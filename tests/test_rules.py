@@ -19,6 +19,10 @@ TODAY = dt.date(2026, 11, 24)
 D = "meetings/2026-11-23"
 
 EXPECTED = {
+    "codeowners-drift": ".github/CODEOWNERS:2:1: error: .github/CODEOWNERS no longer matches "
+    "teams.yaml (line 2 is '/meetings/*/payments.yaml @someone-else' where teams.yaml gives "
+    "'# After changing teams.yaml run `sosgen codeowners` and commit the result:'); run "
+    "`sosgen codeowners` and commit the result",
     "unknown-team": f"{D}/payments.yaml:5:10: error: unknown team 'paymnets' in 'for'; did you "
     "mean 'payments'?",
     "unknown-person": "teams.yaml:3:14: error: unknown person 'dan' in 'facilitator'; did you "
@@ -127,7 +131,8 @@ def test_every_rule_has_a_case():
         "question-missing",
         "layout",
     }
-    assert {r.id for r in all_rules()} | loader_rules <= set(EXPECTED)
+    needs_a_pull_request = {"update-author"}  # tests/test_author_check.py
+    assert {r.id for r in all_rules()} - needs_a_pull_request | loader_rules <= set(EXPECTED)
 
 
 def test_warnings_can_be_switched_off(repo):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sosgen import codeowners as co
 from sosgen import repo as r
 from sosgen.diagnostics import Diagnostic, Severity
 from sosgen.errors import UsageError
@@ -21,9 +22,10 @@ GLOBAL_FILES = (r.TEAMS, r.DEPENDENCIES)
 
 
 def collect(
-    root: Path, *, today: dt.date, paths: Sequence[str] = ()
+    root: Path, *, today: dt.date, paths: Sequence[str] = (), change: co.Change | None = None
 ) -> tuple[list[Diagnostic], int]:
-    """Diagnostics for the repository, or for `paths` checked against the rest of it.
+    """Diagnostics for the repository, or for `paths` checked against the rest of it;
+    with `change`, also the author check of a pull request.
 
     Returns the diagnostics and the number of files read."""
     wanted = set(r.relpaths(root, paths))
@@ -39,7 +41,7 @@ def collect(
     repo, problems, layout = r.load_repository(
         root, parse_update=lambda rel: everything or rel in wanted
     )
-    problems += run_rules(repo, today=today)
+    problems += run_rules(repo, today=today, codeowners=load_codeowners(root), change=change)
     if wanted and not everything:
         problems = [d for d in problems if d.pos.path in wanted or d.pos.path in GLOBAL_FILES]
     files = len(layout.all_files()) if everything else len(wanted)
@@ -53,13 +55,42 @@ def check(
     paths: Sequence[str] = (),
     strict: bool = False,
     fmt: str = "text",
+    change: co.Change | None = None,
     out: TextIO,
 ) -> int:
-    problems, files = collect(root, today=today, paths=paths)
+    problems, files = collect(root, today=today, paths=paths, change=change)
     report(problems, fmt, out, files=files)
     if any(d.severity is Severity.ERROR for d in problems):
         return 1
     return 1 if strict and problems else 0
+
+
+def load_codeowners(root: Path) -> tuple[co.CodeownersFile, ...]:
+    """The CODEOWNERS files sosgen generated, wherever GitHub or GitLab would look."""
+    found = []
+    for relpath in dict.fromkeys(p for where in co.LOCATIONS.values() for p in where):
+        path = root / relpath
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if text.startswith(co.MARKER):
+            found.append(co.CodeownersFile(relpath, text))
+    return tuple(found)
+
+
+def change_of(root: Path, author: str | None, changed: Sequence[str] | None) -> co.Change | None:
+    """The pull request of `--author` and `--changed`, both or neither."""
+    if author is None and changed is None:
+        return None
+    if not author or changed is None:
+        raise UsageError(
+            "--author and --changed go together: the pull request's author and the files "
+            "it changes (e.g. from `git diff --name-only`)"
+        )
+    return co.Change(author, tuple(r.relpaths(root, changed)))
 
 
 def _is_data_file(path: str) -> bool:
@@ -78,6 +109,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="output format (default: text)",
     )
+    parser.add_argument(
+        "--author",
+        metavar="HANDLE",
+        help="with --changed: warn when this pull request author (a GitHub handle or a "
+        "person id) changes another team's update",
+    )
+    parser.add_argument(
+        "--changed",
+        nargs="*",
+        action="extend",
+        metavar="FILE",
+        help="with --author: the files the pull request changes (may be none)",
+    )
     add_today(parser)
 
 
@@ -90,5 +134,6 @@ def run(args: argparse.Namespace) -> int:
         paths=args.paths,
         strict=args.strict,
         fmt=args.format,
+        change=change_of(args.repo, args.author, args.changed),
         out=sys.stdout,
     )

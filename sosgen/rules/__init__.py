@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from sosgen import model as m
+from sosgen.codeowners import Change, CodeownersFile
 from sosgen.diagnostics import Diagnostic, Pos, Severity, error, warning
 
 
@@ -22,6 +23,8 @@ class Context:
     repo: m.Repository
     org: m.Org
     today: dt.date
+    codeowners: tuple[CodeownersFile, ...] = ()  # generated CODEOWNERS files (check reads them)
+    change: Change | None = None  # a pull request's author and files (`check --author`)
 
     @cached_property
     def teams(self) -> Mapping[str, m.Team]:
@@ -59,7 +62,7 @@ class Rule:
 
 
 def all_rules() -> tuple[Rule, ...]:
-    from sosgen.rules import actions, dependencies, meetings, references, updates
+    from sosgen.rules import actions, dependencies, meetings, references, updates, workflow
 
     return (
         *references.RULES,
@@ -67,14 +70,21 @@ def all_rules() -> tuple[Rule, ...]:
         *meetings.RULES,
         *dependencies.RULES,
         *actions.RULES,
+        *workflow.RULES,
     )
 
 
-def run_rules(repo: m.Repository, *, today: dt.date) -> list[Diagnostic]:
+def run_rules(
+    repo: m.Repository,
+    *,
+    today: dt.date,
+    codeowners: tuple[CodeownersFile, ...] = (),
+    change: Change | None = None,
+) -> list[Diagnostic]:
     """Every diagnostic of every rule, less the warnings switched off in `checks.off`."""
     if repo.org is None:
         return []
-    ctx = Context(repo, repo.org, today)
+    ctx = Context(repo, repo.org, today, codeowners, change)
     off = repo.org.checks.off
     out: list[Diagnostic] = []
     for rule in all_rules():

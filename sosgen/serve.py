@@ -1,0 +1,217 @@
+"""A local preview: serve the built site on 127.0.0.1, rebuild when the data or the
+templates change, and keep serving the last good build while the data is broken.
+
+Two threads: the HTTP server, and a watcher that polls the modification times of
+teams.yaml, dependencies.yaml, meetings/ and the templates every `interval` seconds
+(no dependency, works on every file system). While the latest build has failed, every
+page carries a banner with the errors, and `/_sosgen/errors` lists them.
+`/_sosgen/status` answers JSON for scripts and tests.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from sosgen import repo as r
+from sosgen.render import OVERRIDES, PACKAGED
+
+ERRORS_PAGE = "/_sosgen/errors"
+STATUS_PAGE = "/_sosgen/status"
+STYLE_PAGE = "/_sosgen/serve.css"
+_BODY = re.compile(rb"<body[^>]*>", re.I)
+_STYLE = b"""\
+.sosgen-serve-errors{border:3px solid #b00020;background:#fff4f4;color:#1a1a1a;
+margin:0;padding:1rem 1.5rem;font:1rem/1.4 system-ui,sans-serif}
+.sosgen-serve-errors pre{white-space:pre-wrap;font-size:.9rem;margin:.5rem 0 0}
+"""
+
+# A build: returns nothing on success; raises with a message a person can act on.
+Build = Callable[[], None]
+Snapshot = dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    generation: int  # completed builds, good or bad
+    good: int  # completed good builds
+    errors: str  # the last build's errors, "" when it succeeded
+
+
+def watched(root: Path, extra: Iterable[Path] = (PACKAGED,)) -> Snapshot:
+    """Modification time and size of every input of the site."""
+    snap: Snapshot = {}
+    for name in (r.TEAMS, r.DEPENDENCIES):
+        _stat(root / name, snap)
+    for folder in (root / r.MEETINGS, root / OVERRIDES, *extra):
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in filenames:
+                _stat(Path(dirpath) / name, snap)
+    return snap
+
+
+def _stat(path: Path, snap: Snapshot) -> None:
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    snap[str(path)] = (info.st_mtime_ns, info.st_size)
+
+
+class Preview:
+    """The server and the watcher; `start()`, then `stop()` (or use it as a context)."""
+
+    def __init__(
+        self,
+        root: Path,
+        out: Path,
+        build: Build,
+        *,
+        port: int = 0,
+        interval: float = 0.3,
+        log: Callable[[str], None] = lambda line: None,
+    ) -> None:
+        self.root, self.out, self._build, self.interval, self.log = root, out, build, interval, log
+        self._lock = threading.Lock()
+        self._state = State(0, 0, "")
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.httpd.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    @property
+    def state(self) -> State:
+        with self._lock:
+            return self._state
+
+    def rebuild(self) -> State:
+        started = time.perf_counter()
+        before = self.state
+        try:
+            self._build()
+        except Exception as exc:  # any failure: keep serving the last good build
+            errors = str(exc).strip() or type(exc).__name__
+            kept = "still serving the last good build" if before.good else "serving the errors"
+            self.log(f"build failed; {kept}:\n{errors}")
+        else:
+            errors = ""
+            verb = "rebuilt" if before.generation else "built"
+            self.log(f"{verb} in {time.perf_counter() - started:.2f} s")
+        with self._lock:
+            s = self._state
+            self._state = State(s.generation + 1, s.good + (not errors), errors)
+            return self._state
+
+    def start(self) -> Preview:
+        snapshot = watched(self.root)
+        self.rebuild()
+        self._threads = [
+            threading.Thread(target=self.httpd.serve_forever, name="sosgen-http", daemon=True),
+            threading.Thread(
+                target=self._watch, args=(snapshot,), name="sosgen-watch", daemon=True
+            ),
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def _watch(self, snapshot: Snapshot) -> None:
+        while not self._stop.wait(self.interval):
+            now = watched(self.root)
+            if now != snapshot:
+                snapshot = now
+                self.rebuild()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> Preview:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(preview.out), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None  # the console is for build results
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            state = preview.state
+            if path == STATUS_PAGE:
+                body = json.dumps(
+                    {"generation": state.generation, "good": state.good, "errors": state.errors}
+                ).encode()
+                return self._send(HTTPStatus.OK, "application/json", body)
+            if path == STYLE_PAGE:
+                return self._send(HTTPStatus.OK, "text/css", _STYLE)
+            if path == ERRORS_PAGE or (state.good == 0 and state.errors):
+                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", _errors_page(state))
+            if state.errors:
+                page = self._html_file(path)
+                if page is not None:
+                    body = _BODY.sub(lambda m: m.group(0) + _banner(state), page.read_bytes(), 1)
+                    return self._send(HTTPStatus.OK, "text/html; charset=utf-8", body)
+            super().do_GET()
+
+        def _html_file(self, path: str) -> Path | None:
+            local = Path(self.translate_path(path))
+            if local.is_dir():
+                local = local / "index.html"
+            return local if local.suffix == ".html" and local.is_file() else None
+
+        def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def _banner(state: State) -> bytes:
+    return (
+        f'<link rel="stylesheet" href="{STYLE_PAGE}">'
+        '<section class="sosgen-serve-errors" role="alert"><strong>sosgen serve: the last '
+        "build failed; this is the last good build.</strong> Fix the errors and save: the "
+        f"site rebuilds by itself.<pre>{html.escape(state.errors)}</pre></section>"
+    ).encode()
+
+
+def _errors_page(state: State) -> bytes:
+    title = "sosgen serve: errors" if state.errors else "sosgen serve: no errors"
+    body = _banner(state).decode() if state.errors else "<p>The last build succeeded.</p>"
+    return (
+        f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
+        f'<body><h1>{title}</h1>{body}<p><a href="/">the site</a></p></body></html>'
+    ).encode()

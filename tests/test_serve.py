@@ -1,0 +1,151 @@
+"""`sosgen serve`: the real command on a free port; it rebuilds on a change and keeps the
+last good build, with the errors shown, while the data is broken."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+from conftest import DAY, ROOT
+
+PAGE = f"meetings/{DAY}.html"
+UPDATE = f"meetings/{DAY}/payments.yaml"
+TIMEOUT = 60.0
+
+
+class Served:
+    """`sosgen serve --port 0` in a subprocess, read line by line."""
+
+    def __init__(self, root):
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        }
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sosgen",
+                "-C",
+                str(root),
+                "serve",
+                "--port",
+                "0",
+                "--today",
+                DAY,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.first = [self.next_line()]  # the first build's result, then the address
+        while not self.first[-1].startswith("serving http://127.0.0.1:"):
+            self.first.append(self.next_line())
+        self.url = self.first[-1].split()[1]
+
+    def _read(self):
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def next_line(self) -> str:
+        return self.lines.get(timeout=TIMEOUT)
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            assert response.status == 200
+            return response.read().decode("utf-8")
+
+    def status(self) -> dict[str, object]:
+        return json.loads(self.get("_sosgen/status"))
+
+    def wait_for_build(self, generation: int) -> dict[str, object]:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            status = self.status()
+            if status["generation"] >= generation:
+                return status
+            time.sleep(0.1)
+        raise AssertionError(f"no build {generation} within {TIMEOUT} s")
+
+    def stop(self) -> tuple[int, str]:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            _, err = self.proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+        return self.proc.returncode, err
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_and_keeps_the_last_good_build(repo):
+    served = Served(repo.root)
+    try:
+        assert served.first[0].startswith("sosgen serve: built in ")
+        assert served.status() == {"generation": 1, "good": 1, "errors": ""}
+        assert "Refund flow v3 ships" not in served.get(PAGE)
+
+        repo.write(UPDATE, repo.read(UPDATE).replace("New refund flow", "Refund flow v3 ships"))
+        assert served.wait_for_build(2)["errors"] == ""
+        assert served.next_line().startswith("sosgen serve: rebuilt in ")
+        page = served.get(PAGE)
+        assert "Refund flow v3 ships" in page
+
+        repo.write(UPDATE, repo.read(UPDATE).replace("blockers: none", "blockers: [oops"))
+        status = served.wait_for_build(3)
+        assert status["good"] == 2
+        assert f"{UPDATE}:7:9: error: invalid YAML" in str(status["errors"])
+        assert (
+            served.next_line() == "sosgen serve: build failed; still serving the last good build:"
+        )
+        page = served.get(PAGE)
+        assert "Refund flow v3 ships" in page  # the last good build ...
+        assert 'class="sosgen-serve-errors"' in page  # ... with the errors on it
+        assert f"{UPDATE}:7:9: error: invalid YAML" in page
+        assert f"{UPDATE}:7:9: error: invalid YAML" in served.get("_sosgen/errors")
+
+        repo.write(UPDATE, repo.read(UPDATE).replace("blockers: [oops", "blockers: none"))
+        assert served.wait_for_build(4) == {"generation": 4, "good": 3, "errors": ""}
+        assert "sosgen-serve-errors" not in served.get(PAGE)
+    finally:
+        code, err = served.stop()
+    assert code == 130
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_serve_starts_on_broken_data_and_shows_the_errors(repo):
+    repo.write("teams.yaml", "organization: [\n")
+    served = Served(repo.root)
+    try:
+        assert served.first[0] == "sosgen serve: build failed; serving the errors:"
+        assert served.status()["good"] == 0
+        page = served.get("")
+        assert "sosgen serve: errors" in page
+        assert "teams.yaml:2:1: error: invalid YAML" in page
+    finally:
+        served.stop()
+
+
+def test_port_in_use_is_a_usage_error(repo, run):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("-C", repo.root, "serve", "--port", str(port))
+    assert result.code == 2
+    assert result.err.startswith(f"sosgen: cannot listen on 127.0.0.1:{port} (")
+    assert result.err.endswith("); choose another port with --port\n")
