@@ -37,13 +37,13 @@ GITLAB_CI = {".gitlab-ci.yml": "gitlab-ci.yml"}
 
 TEAMS_HEADER = """\
 Who takes part: people, teams, each team's ambassador rotation, the meeting cadence.
-Replace the placeholders with your own (the format: docs/formats.md in sosgen).
+Replace the placeholders with your own (the format: "File formats" in the sosgen README).
 Ids are lowercase letters, digits and '-'; a team's id names its update files.
 Give people a `github:` handle (or an `email:`), then run `sosgen codeowners`
 so each team reviews its own updates."""
 DEPENDENCIES_HEADER = """\
 The cross-team dependency board: who waits for whom, for what, by when.
-Add one entry per dependency (see docs/formats.md in sosgen):
+Add one entry per dependency (see "File formats" in the sosgen README):
   - {id: DEP-1, team: team-a, depends_on: team-b, what: ..., needed_by: YYYY-MM-DD,
      owner: <person>, status: open, raised: YYYY-MM-DD}"""
 
