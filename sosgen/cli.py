@@ -20,6 +20,15 @@ from sosgen.errors import SosgenError, UsageError
 # name -> (module under sosgen.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "validate every file; exit 1 on errors"),
+    "new-meeting": ("new_meeting", "open the next meeting, carrying open action items over"),
+    "update": ("update", "write an ambassador's update skeleton for a team"),
+    "rotation": ("rotation", "print who is ambassador of each team, since when"),
+    "build": ("build", "build the static site: agenda, minutes, board, briefing, feeds"),
+    "briefing": ("briefing", "print the stakeholder briefing (text or Markdown)"),
+    "codeowners": ("codeowners", "write CODEOWNERS from teams.yaml: each team owns its updates"),
+    "init": ("init", "scaffold a new organisation's repository that `check` accepts at once"),
+    "serve": ("serve", "build, serve on localhost and rebuild on every change"),
+    "summary": ("summary", "print a pull request's summary: new blockers, escalations, gaps"),
 }
 
 

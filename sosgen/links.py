@@ -1,0 +1,86 @@
+"""Links between the pages, as ready HTML: the pieces every page repeats thousands of
+times (a team's name linking to its page, a person's name), made once per build.
+
+Every URL is relative (`root` leads back to the site's top folder), so the site works
+from any folder of any host, and from the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from markupsafe import Markup, escape
+
+from sosgen import fragments
+from sosgen import model as m
+
+
+def meeting_path(day: dt.date) -> str:
+    return f"meetings/{day.isoformat()}.html"
+
+
+def team_path(team: str) -> str:
+    return f"teams/{team}.html"
+
+
+class Links:
+    """`link.team("payments")` -> `<a href="../teams/payments.html">Payments</a>`."""
+
+    def __init__(self, root: str, org: m.Org) -> None:
+        self.root = root
+        self._team_names: Mapping[str, str] = {t.id: t.name for t in org.teams}
+        self._people: Mapping[str, str] = {p.id: p.name for p in org.people.values()}
+        self._teams: dict[str, Markup] = {}
+        self._persons: dict[str, Markup] = {}
+        self._team_lists: dict[tuple[str, ...], Markup] = {}
+        self._deps: dict[str, Markup] = {}
+
+    def url(self, path: str) -> str:
+        return self.root + path
+
+    def team(self, team: str) -> Markup:
+        found = self._teams.get(team)
+        if found is None:
+            name = self._team_names.get(team)
+            if name is None:
+                found = escape(team)
+            else:
+                found = Markup('<a href="{}">{}</a>').format(self.url(team_path(team)), name)
+            self._teams[team] = found
+        return found
+
+    def teams(self, teams: Iterable[str]) -> Markup:
+        key = tuple(teams)
+        found = self._team_lists.get(key)
+        if found is None:
+            found = self._team_lists[key] = Markup(", ").join(self.team(t) for t in key)
+        return found
+
+    def person(self, person: str) -> Markup:
+        found = self._persons.get(person)
+        if found is None:
+            name = self._people.get(person, person)
+            found = self._persons[person] = Markup('<span class="person">{}</span>').format(name)
+        return found
+
+    def people(self, people: Iterable[str]) -> Markup:
+        return Markup(", ").join(self.person(p) for p in people)
+
+    def dep(self, dep: str) -> Markup:
+        found = self._deps.get(dep)
+        if found is None:
+            found = Markup('<a href="{}board.html#{}">{}</a>').format(self.root, dep, dep)
+            self._deps[dep] = found
+        return found
+
+    def action(self, action: str) -> Markup:
+        return Markup('<a href="{}actions.html#{}">{}</a>').format(self.root, action, action)
+
+    def answers(self, update: m.Update) -> Markup:
+        """An update's four answers (see `sosgen.fragments`)."""
+        return fragments.answers(update, self)
+
+    def meeting(self, day: dt.date, text: str = "") -> Markup:
+        label = text or f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+        return Markup('<a href="{}">{}</a>').format(self.url(meeting_path(day)), label)

@@ -1,0 +1,98 @@
+"""Templates to strings: one Jinja environment, autoescaped and strict.
+
+A data repository's own `templates/` folder comes first, so a file there replaces
+the packaged template of the same name (`base.html`, `style.css`, ...). Undefined
+names fail the build (`StrictUndefined`): a typo is an error, not an empty cell.
+HTML-ish templates are autoescaped; `.md` and `.txt` templates are plain text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sosgen import markdown
+from sosgen.errors import SosgenError
+
+PACKAGED = Path(__file__).resolve().parent / "templates"
+OVERRIDES = "templates"
+_ESCAPED = ("html", "htm", "xml", "svg", "css")
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is not None and name.rsplit(".", 1)[-1] in _ESCAPED
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def _date(value: dt.date | None, fmt: str = "long") -> str:
+    if value is None:
+        return "—"
+    if fmt == "iso":
+        return value.isoformat()
+    if fmt == "short":
+        return f"{value.strftime('%a')} {value.day} {value.strftime('%b')}"
+    return f"{value.strftime('%A')} {value.day} {value.strftime('%B %Y')}"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def _md(text: str) -> Markup:
+    return markdown.inline(text)
+
+
+def environment(repo_root: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if repo_root is not None and (repo_root / OVERRIDES).is_dir():
+        loaders.append(jinja2.FileSystemLoader(repo_root / OVERRIDES))
+    loaders.append(jinja2.FileSystemLoader(PACKAGED))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        markdown=_md,
+        plain=markdown.plain,
+        date=_date,
+        percent=_percent,
+        plural=_plural,
+        safe_url=markdown.safe_link,
+    )
+    return env
+
+
+class Renderer:
+    """Renders a named template with a context; templates are compiled once."""
+
+    def __init__(self, repo_root: Path | None) -> None:
+        self.env = environment(repo_root)
+        self._cache: dict[str, jinja2.Template] = {}
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        template = self._cache.get(name)
+        try:
+            if template is None:
+                template = self._cache[name] = self.env.get_template(name)
+            return template.render(context)
+        except jinja2.TemplateError as exc:
+            where = getattr(exc, "filename", None) or name
+            line = getattr(exc, "lineno", None)
+            at = f"{where}:{line}" if line else where
+            message = str(exc.message or exc)
+            if len(message) > 300:
+                message = message[:297] + "..."
+            raise SosgenError(f"template {at}: {message}") from exc

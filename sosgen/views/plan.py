@@ -1,0 +1,110 @@
+"""Everything the pages share, derived once: the model plus action states, parking-lot
+topics, the board's colours on the day of the build, and the health figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from sosgen import model as m
+from sosgen.actions import ActionState, TopicState, derive_actions, derive_parking
+from sosgen.board import Assessment, as_of, assess
+from sosgen.cadence import next_meeting_day
+from sosgen.errors import SosgenError
+from sosgen.health import MeetingHealth, meeting_health
+
+
+@dataclass(frozen=True, repr=False)
+class SiteData:
+    repo: m.Repository
+    org: m.Org
+    today: dt.date
+    actions: Mapping[str, ActionState]
+    parking: Mapping[str, TopicState]
+    assessments: Mapping[str, Assessment]  # every dependency, on `today`
+    health: tuple[MeetingHealth, ...]
+    teams: Mapping[str, m.Team] = field(default_factory=dict)
+
+    @property
+    def meetings(self) -> tuple[m.Meeting, ...]:
+        return self.repo.meetings
+
+    def person_name(self, person: str) -> str:
+        found = self.org.people.get(person)
+        return found.name if found else person
+
+    def team_name(self, team: str) -> str:
+        found = self.teams.get(team)
+        return found.name if found else team
+
+    def cluster_name(self, cluster: str) -> str:
+        found = self.org.clusters.get(cluster)
+        return found.name if found else cluster
+
+    def next_meeting_date(self) -> dt.date:
+        return self._next_meeting_date
+
+    @cached_property
+    def _next_meeting_date(self) -> dt.date:
+        """The first meeting folder dated today or later, else the first cadence day on or
+        after today that follows the last meeting."""
+        upcoming = [mt.date for mt in self.repo.meetings if mt.date >= self.today]
+        if upcoming:
+            return min(upcoming)
+        last = max([self.today - dt.timedelta(days=1), *(mt.date for mt in self.repo.meetings)])
+        return next_meeting_day(self.org.cadence, last)
+
+    def latest_held(self) -> m.Meeting | None:
+        """The last meeting before the next one: the latest minutes."""
+        day = self.next_meeting_date()
+        held = [mt for mt in self.repo.meetings if mt.date < day]
+        return held[-1] if held else None
+
+    def meeting(self, day: dt.date) -> m.Meeting | None:
+        return next((mt for mt in self.repo.meetings if mt.date == day), None)
+
+
+def site_data(repo: m.Repository, *, today: dt.date) -> SiteData:
+    if repo.org is None:
+        raise SosgenError("teams.yaml could not be read; run `sosgen check`")
+    org = repo.org
+    actions = derive_actions(repo, escalate_after=org.checks.escalate_after_meetings)
+    return SiteData(
+        repo=repo,
+        org=org,
+        today=today,
+        actions=actions,
+        parking=derive_parking(repo),
+        assessments=assess_all(repo.dependencies, org, today),
+        health=meeting_health(repo, org, actions),
+        teams={t.id: t for t in org.teams},
+    )
+
+
+def assess_all(deps: tuple[m.Dependency, ...], org: m.Org, day: dt.date) -> dict[str, Assessment]:
+    return {d.id: assess(d, today=day, near_days=org.checks.near_days) for d in deps}
+
+
+def dependencies_on(data: SiteData, day: dt.date) -> tuple[m.Dependency, ...]:
+    """The dependencies as they stood on `day`, as far as their dates tell."""
+    return tuple(d for d in (as_of(dep, day) for dep in data.repo.dependencies) if d)
+
+
+def before(data: SiteData, day: dt.date) -> SiteData:
+    """The data as it stood at the start of the meeting on `day`: earlier meetings only,
+    dependencies as their dates tell, colours judged on that day."""
+    meetings = tuple(mt for mt in data.repo.meetings if mt.date < day)
+    if len(meetings) == len(data.repo.meetings) and day == data.today:
+        return data
+    repo = replace(data.repo, meetings=meetings, dependencies=dependencies_on(data, day))
+    return replace(
+        data,
+        repo=repo,
+        today=day,
+        actions=derive_actions(repo, escalate_after=data.org.checks.escalate_after_meetings),
+        parking=derive_parking(repo),
+        assessments=assess_all(repo.dependencies, data.org, day),
+        health=tuple(h for h in data.health if h.date < day),
+    )
