@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "scaffold a new organisation's repository that `check` accepts at once"),
     "serve": ("serve", "build, serve on localhost and rebuild on every change"),
     "summary": ("summary", "print a pull request's summary: new blockers, escalations, gaps"),
+    "suggest": ("suggest", "suggest missing dependencies from the text and code history"),
+    "risk": ("risk", "rank open dependencies by a risk score with its reasons; --backtest"),
 }
 
 
