@@ -163,7 +163,7 @@ def test_rerun_changes_nothing_and_says_so(history, run):
     for today in ("2026-11-24", "2026-11-25"):  # the day before, and the morning of the meeting
         result = run("-C", history.root, "new-meeting", "--today", today)
         assert (result.code, result.out) == (
-            0,
+            1,
             f"{NEW} already exists and is up to date; nothing to do\n",
         )
         assert history.read(NEW) == EXPECTED_FILE
@@ -304,7 +304,7 @@ def test_on_the_example_organisation(example, run):
     written = (example / f"meetings/{day}/_meeting.yaml").read_bytes()
     again = run("-C", example, "new-meeting", "--today", str(last))
     assert (again.code, again.out) == (
-        0,
+        1,
         f"meetings/{day}/_meeting.yaml already exists and is up to date; nothing to do\n",
     )
     assert (example / f"meetings/{day}/_meeting.yaml").read_bytes() == written
@@ -349,7 +349,7 @@ def test_new_meeting_through_files_carries_exactly_the_open_items(plan):
         assert [r.id for r in review if r.escalated] == [r.id for r in review if opened[r.id] > 2]
         written = (root / f"meetings/{day}/_meeting.yaml").read_bytes()
         assert _main("-C", str(root), "new-meeting", "--today", today) == (
-            0,
+            1,
             f"meetings/{day}/_meeting.yaml already exists and is up to date; nothing to do\n",
         )
         assert (root / f"meetings/{day}/_meeting.yaml").read_bytes() == written

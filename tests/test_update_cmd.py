@@ -237,7 +237,7 @@ def test_an_explicit_meeting_and_a_rerun(repo, run):
     assert run(*args, "--today", "2026-11-24").code == 0
     result = run(*args, "--today", "2026-11-24")
     assert (result.code, result.out) == (
-        0,
+        1,
         "meetings/2026-11-27/checkout.yaml already exists and is up to date; nothing to do\n",
     )
 

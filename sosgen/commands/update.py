@@ -55,7 +55,7 @@ def update(
     )
     if outcome is Outcome.UP_TO_DATE:
         out.write(f"{relpath} already exists and is up to date; nothing to do\n")
-        return 0
+        return 1  # nothing was written: a script must not take this run for a new file
     if outcome is Outcome.DRY_RUN:
         out.write(f"would create {relpath} (dry run, nothing written):\n{text}\n")
     else:
