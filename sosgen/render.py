@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from sosgen import markdown
 from sosgen.errors import SosgenError
@@ -46,6 +46,19 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
+def _decimal(value: float | None, places: int = 2) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def _code_spans(text: str) -> Markup:
+    """Plain text, escaped, with `backquoted` words as <code>: for messages sosgen
+    writes itself (Markdown would also read the names and words quoted in them)."""
+    parts = str(escape(text)).split("`")
+    if len(parts) % 2 == 0:
+        return escape(text)
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
 def _md(text: str) -> Markup:
     return markdown.inline(text)
 
@@ -69,6 +82,8 @@ def environment(repo_root: Path | None) -> jinja2.Environment:
         plain=markdown.plain,
         date=_date,
         percent=_percent,
+        decimal=_decimal,
+        code_spans=_code_spans,
         plural=_plural,
         safe_url=markdown.safe_link,
     )

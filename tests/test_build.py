@@ -81,11 +81,12 @@ def test_home_orders_the_agenda_as_the_practice_asks(site):
     review = home[home.index('id="review-h"') : home.index('id="risks-h"')]
     assert review.index("A-2026-11-02-1") < review.index("A-2026-11-06-1")
     assert "Escalated" in review.split("A-2026-11-06-1")[0]
-    # blockers and risks: the blocker citing no dependency and the red ones first
+    # blockers and risks: the blocker citing no dependency first, then by risk score
     risks = home[home.index('id="risks-h"') : home.index('id="heads-up-h"')]
-    assert risks.index("Nobody answers about the order stream") < risks.index("DEP-4")
-    assert risks.index("DEP-1") < risks.index("DEP-2")  # red before amber
-    assert risks.index("DEP-2") < risks.index("DEP-4")  # amber: sooner needed-by first
+    assert risks.index("Nobody answers about the order stream") < risks.index("DEP-1")
+    order = [risks.index(f'href="board.html#{d}"') for d in ("DEP-1", "DEP-6", "DEP-2", "DEP-4")]
+    assert order == sorted(order)  # scores 5.12, 3.03, 2.56, 1.30
+    assert "Risk high: committed 5 days after needed-by" in risks
     assert "carried over from the meeting of" in home
     assert "Latest minutes:" in home
 

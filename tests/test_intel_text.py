@@ -3,10 +3,13 @@ providers; measured on a synthetic history whose truth is known."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, Repo
+from hypothesis import given
+from hypothesis import strategies as st
 from intel_synth import history
 
 from sosgen.diagnostics import Pos
@@ -17,6 +20,7 @@ from sosgen.intel.text import (
     silent_providers,
     undeclared_mentions,
 )
+from sosgen.mentions import trie_pattern
 from sosgen.model import Repository, Team
 from sosgen.repo import load_repository
 
@@ -120,6 +124,22 @@ def test_the_names_of_owned_code_count_as_mentions(repo: Repo):
     (found,) = undeclared_mentions(load(repo.root))
     assert found.teams == ("checkout", "identity")
     assert '"token service", its code under services/token-service/**' in found.message
+
+
+WORD = st.text(alphabet="abAB -.(", min_size=1, max_size=6).map(lambda w: " ".join(w.split()))
+
+
+@given(
+    st.sets(WORD.filter(bool), min_size=1, max_size=8), st.text(alphabet="abAB -.(\n", max_size=40)
+)
+def test_the_words_shared_prefixes_match_what_the_list_of_words_matches(words, text):
+    words = {w.casefold() for w in words}
+    longest_first = sorted(words, key=lambda w: (-len(w), w))
+    listed = "|".join(r"\s+".join(map(re.escape, w.split())) for w in longest_first)
+    plain = re.compile(rf"(?<![\w-])(?:{listed})(?![\w-])", re.IGNORECASE)
+    trie = re.compile(rf"(?<![\w-])(?:{trie_pattern(words)})(?![\w-])", re.IGNORECASE)
+    spans = [(found.start(), found.end()) for found in plain.finditer(text)]
+    assert [(found.start(), found.end()) for found in trie.finditer(text)] == spans
 
 
 def test_owned_names_skip_generic_and_glob_segments():

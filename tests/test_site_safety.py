@@ -106,6 +106,12 @@ def test_nothing_is_loaded_from_another_host(site):
         ("board.html", "Quotes ' \" and backslash \\ at the end\\"),
         ("actions.html", "Fix <script>alert('action')</script> and [this](javascript:alert(1))"),
         ("index.html", "<style>body{display:none}</style> topic !"),
+        # suggestions.yaml: saved code suggestions, their evidence quoted as written
+        ("board.html", "Merge <img src=x onerror=alert('subject')> \"quoted\" & ]]>"),
+        ("board.html", "services/</code><script>alert('path')</script>.py"),
+        ("board.html", "Changed together <script>alert('message')</script> code & ]]>"),
+        ("index.html", "Ask </q><script>alert('quote')</script> about [it](javascript:alert(1))"),
+        ("index.html", 'meetings/2026-11-02/checkout.yaml"><b>x</b>:7:11'),
         # &amp; is a Markdown entity: it shows as &
         ("briefing.html", 'Decided <a href="javascript:alert(1)">here</a> & <!-- comment --> ]]>'),
     ],

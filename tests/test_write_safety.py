@@ -138,12 +138,8 @@ def test_racing_processes_create_the_meeting_once(repo):
     assert len(created) == 1
     for code, out, err in results:
         up_to_date = out.endswith("already exists and is up to date; nothing to do\n")
-        assert (
-            (code, err) in ((0, ""), (1, ""))
-            and (code == 0) != up_to_date
-            or err.startswith(
-                ("sosgen: another sosgen command is writing", f"sosgen: {MEETING} already exists")
-            )
+        assert ((code, err) in ((0, ""), (1, "")) and (code == 0) != up_to_date) or err.startswith(
+            ("sosgen: another sosgen command is writing", f"sosgen: {MEETING} already exists")
         ), (code, out, err)
     again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
     assert again.stdout == f"{MEETING} already exists and is up to date; nothing to do\n"

@@ -20,6 +20,7 @@ from sosgen import repo as r
 from sosgen.diagnostics import Severity
 from sosgen.errors import SosgenError, UsageError
 from sosgen.graphviz_engine import DEFAULT_ENGINE, ENGINES, describe, get_engine
+from sosgen.intel import load_saved_suggestions
 from sosgen.render import Renderer
 from sosgen.report import report
 from sosgen.rules import run_rules
@@ -63,14 +64,15 @@ def git_commit(root: Path, environ: dict[str, str] | os._Environ[str]) -> str:
 
 
 def load(root: Path, *, today: dt.date, err: TextIO) -> SiteData:
-    """The repository, checked: errors stop the build (the site would be wrong)."""
+    """The repository, checked: errors stop the build (the site would be wrong); with
+    the code-history suggestions saved in suggestions.yaml, if any."""
     repo, problems, layout = r.load_repository(root)
     problems += run_rules(repo, today=today)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors:
         report(errors, "text", err, files=len(layout.all_files()))
         raise SosgenError(f"{len(errors)} error(s) in the repository: fix them, then build")
-    return site_data(repo, today=today)
+    return site_data(repo, today=today, saved=tuple(load_saved_suggestions(root, repo)))
 
 
 def build(

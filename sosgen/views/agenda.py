@@ -1,13 +1,15 @@
 """The next meeting's agenda, in the order the practice asks:
 
 1. review of open action items, escalated ones first;
-2. blockers and at-risk dependencies, most urgent first (`urgency`);
+2. blockers and at-risk dependencies, riskiest first (`urgency`: the risk score of
+   `sosgen.intel.rank`, each with its reasons; the board's colour is shown beside it);
 3. heads-ups (question 4): who is about to block whom;
 4. dependencies raised since the last meeting;
 5. the parking lot: open topics for a follow-up with only the affected teams.
 
 Blockers and heads-ups come from the updates already filed for the next meeting, or,
-before any is filed, from the last meeting's.
+before any is filed, from the last meeting's. After the agenda, the suggested
+dependencies (`sosgen.intel`) wait for someone to confirm or dismiss them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from sosgen import model as m
 from sosgen.actions import ActionState, TopicState
 from sosgen.board import Assessment, Level
+from sosgen.intel import Risk, Suggestion, rank
 from sosgen.views.history import review_order
 from sosgen.views.plan import SiteData, before
 
@@ -40,18 +43,23 @@ class RiskItem:
     team: str  # who waits
     other: str  # who must help or deliver ("" if the blocker names nobody)
     dependency: m.Dependency | None
-    assessment: Assessment | None
+    assessment: Assessment | None  # the colour: the state of the date promise
     blockers: tuple[Said, ...]
+    risk: Risk | None = None  # the evidence: None for a blocker citing no dependency
 
 
-def urgency(item: RiskItem) -> tuple[int, dt.date, int, str]:
-    """The order of the blockers-and-dependencies section: the one place to change it
-    (a risk score per dependency will replace it). Red before amber before green; a
-    blocker citing no dependency counts as red, blocking now; then the earliest
-    needed-by date; blockers before quiet dependencies; then the id."""
-    level = item.assessment.level.rank if item.assessment else Level.RED.rank
-    needed = item.dependency.needed_by if item.dependency else dt.date.min
-    return (level, needed, 0 if item.blockers else 1, item.ident)
+AT_RISK = ("high", "medium")  # risk levels that put a quiet dependency on the agenda
+
+
+def urgency(item: RiskItem) -> tuple[int, float, dt.date, str]:
+    """The order of the blockers-and-dependencies section: the one place to change it.
+    Blockers citing no dependency first (blocking now, and not on the board, so with
+    no score), in the order they were said; then the dependencies by risk score,
+    riskiest first, as `sosgen.intel.rank` orders them: then the earliest needed-by
+    date, then the id."""
+    if item.dependency is None or item.risk is None:
+        return (0, 0.0, dt.date.min, "")
+    return (1, -item.risk.score, item.dependency.needed_by, item.ident)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +76,7 @@ class Agenda:
     parking: tuple[TopicState, ...]
     minutes_per_item: int
     timebox_minutes: int
+    suggestions: tuple[Suggestion, ...] = ()  # to read before the meeting: not timed
 
     @property
     def items(self) -> int:
@@ -105,6 +114,9 @@ def agenda(data: SiteData) -> Agenda:
     blockers = _said(source, "blockers") if source else []
     heads_up = _said(source, "heads_up") if source else []
     deps = {d.id: d for d in start.repo.dependencies}
+    # Scored on the meeting's day with everything filed for it (start holds only the
+    # meetings before it), as `sosgen risk --today DAY` scores them.
+    risk = {dep.id: found for dep, found in rank(data.repo, day)}
     cited: dict[str, list[Said]] = {}
     risks: list[RiskItem] = []
     for n, said in enumerate(blockers, start=1):
@@ -120,9 +132,13 @@ def agenda(data: SiteData) -> Agenda:
         verdict = start.assessments[dep.id]
         if not dep.is_open:
             continue
-        if dep.id in cited or verdict.level in (Level.RED, Level.AMBER):
+        scored = risk.get(dep.id)
+        at_risk = scored is not None and scored.level in AT_RISK
+        if dep.id in cited or at_risk or verdict.level in (Level.RED, Level.AMBER):
             blockers_of = tuple(cited.get(dep.id, ()))
-            risks.append(RiskItem(dep.id, dep.team, dep.depends_on, dep, verdict, blockers_of))
+            risks.append(
+                RiskItem(dep.id, dep.team, dep.depends_on, dep, verdict, blockers_of, scored)
+            )
     since = last.date if last else None
     new = tuple(
         sorted(
@@ -147,4 +163,5 @@ def agenda(data: SiteData) -> Agenda:
         parking=tuple(t for t in start.parking.values() if t.is_open),
         minutes_per_item=data.org.cadence.minutes_per_item,
         timebox_minutes=data.org.cadence.timebox_minutes,
+        suggestions=data.suggestions,
     )

@@ -1,4 +1,6 @@
-"""The dependency board: the picture (a `dot.Graph`) and the table of the same facts.
+"""The dependency board: the picture (a `dot.Graph`) and the table of the same facts,
+each open dependency with its risk score (`sosgen.intel`), and the suggested
+dependencies nobody has put on it yet.
 
 One board across every team (teams grouped in their clusters: the scrum of scrum of
 scrums view), one per cluster, and one small picture per team. An edge goes from the
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from sosgen import model as m
 from sosgen.board import Assessment, Level
 from sosgen.dot import Graph, GraphCluster, GraphEdge, GraphNode
+from sosgen.intel import Risk, Suggestion
 from sosgen.views.plan import SiteData
 
 STATUS_ORDER = ("blocked", "open", "committed", "delivered", "dropped")
@@ -30,7 +33,8 @@ LABEL_WHAT = 40  # characters of `what` on an edge; the table and tooltip have i
 @dataclass(frozen=True, slots=True)
 class DepRow:
     dep: m.Dependency
-    assessment: Assessment
+    assessment: Assessment  # the colour: the state of the date promise
+    risk: Risk | None = None  # the evidence-based score of an open dependency
 
     @property
     def level(self) -> Level:
@@ -63,6 +67,7 @@ class BoardView:
     closed_groups: tuple[StatusGroup, ...]
     teams: tuple[m.Team, ...]
     cluster_links: tuple[ClusterLink, ...]
+    suggestions: tuple[Suggestion, ...] = ()
 
     @property
     def open_count(self) -> int:
@@ -70,7 +75,7 @@ class BoardView:
 
 
 def rows(data: SiteData, deps: Iterable[m.Dependency]) -> list[DepRow]:
-    return [DepRow(d, data.assessments[d.id]) for d in deps]
+    return [DepRow(d, data.assessments[d.id], data.risks.get(d.id)) for d in deps]
 
 
 def grouped(found: list[DepRow]) -> tuple[StatusGroup, ...]:
@@ -157,8 +162,8 @@ def board(data: SiteData, cluster: str = "") -> BoardView:
     """The whole board (`cluster` empty), or one cluster's: its teams and every team
     their open dependencies touch."""
     deps = data.repo.dependencies
+    members = {t.id for t in data.org.teams if not cluster or t.cluster == cluster}
     if cluster:
-        members = {t.id for t in data.org.teams if t.cluster == cluster}
         deps = tuple(d for d in deps if d.team in members or d.depends_on in members)
         touched = (
             members
@@ -190,6 +195,9 @@ def board(data: SiteData, cluster: str = "") -> BoardView:
         closed_groups=tuple(g for g in every if g.status not in m.OPEN_DEPENDENCY),
         teams=teams,
         cluster_links=() if cluster else _cluster_links(data, found),
+        suggestions=tuple(
+            s for s in data.suggestions if not cluster or members.intersection(s.teams)
+        ),
     )
 
 

@@ -1,6 +1,11 @@
 """The briefing for the chief product owner and stakeholders: what needs leadership,
 which dependencies are at risk or late and why, the decisions taken, the heads-ups,
-and whether the meeting is healthy. One for now, and one per meeting."""
+and whether the meeting is healthy. One for now, and one per meeting.
+
+The briefing for now also says how well the risk score would have ranked this
+repository's past (the backtest, with its number of cases). The backtest replays the
+whole history, a third of a second at 450 meetings, so the per-meeting briefings go
+without it."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from sosgen import model as m
 from sosgen.board import Level
 from sosgen.charts import Point
 from sosgen.health import MeetingHealth
+from sosgen.intel import BacktestResult
 from sosgen.rotation import current_stint, sprints_served
 from sosgen.views.agenda import Said
 from sosgen.views.board import DepRow
@@ -68,10 +74,17 @@ class BriefingView:
     rotation: tuple[Rotation, ...]
     trends: tuple[Trend, ...]
     sprint_limit: int
+    backtest: BacktestResult | None = None  # the briefing for now only
 
     @property
     def late(self) -> tuple[DepRow, ...]:
         return tuple(r for r in self.at_risk if r.assessment.late)
+
+    @property
+    def backtest_verdict(self) -> str:
+        """The backtest's verdict as a sentence: `Not enough history: ...`."""
+        verdict = self.backtest.verdict if self.backtest else ""
+        return verdict[:1].upper() + verdict[1:]
 
 
 def _escalations(lines: Sequence[ReviewLine]) -> tuple[Escalation, ...]:
@@ -190,6 +203,7 @@ def briefing(data: SiteData, reviews: Mapping[dt.date, tuple[ReviewLine, ...]]) 
         rotation=_rotation(data, data.today),
         trends=trends(health),
         sprint_limit=data.org.checks.ambassador_max_sprints,
+        backtest=data.backtest,
     )
 
 

@@ -1,5 +1,7 @@
 """Everything the pages share, derived once: the model plus action states, parking-lot
-topics, the board's colours on the day of the build, and the health figures."""
+topics, the board's colours on the day of the build, and the health figures; and,
+worked out the first time a page asks, the risk of every open dependency, the
+suggested dependencies and the risk score's backtest (`sosgen.intel`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sosgen.board import Assessment, as_of, assess
 from sosgen.cadence import next_meeting_day
 from sosgen.errors import SosgenError
 from sosgen.health import MeetingHealth, meeting_health
+from sosgen.intel import BacktestResult, Risk, Suggestion, backtest, rank, text_suggestions
 
 
 @dataclass(frozen=True, repr=False)
@@ -26,6 +29,7 @@ class SiteData:
     assessments: Mapping[str, Assessment]  # every dependency, on `today`
     health: tuple[MeetingHealth, ...]
     teams: Mapping[str, m.Team] = field(default_factory=dict)
+    saved_suggestions: tuple[Suggestion, ...] = ()  # suggestions.yaml, read by the loader
 
     @property
     def meetings(self) -> tuple[m.Meeting, ...]:
@@ -65,8 +69,27 @@ class SiteData:
     def meeting(self, day: dt.date) -> m.Meeting | None:
         return next((mt for mt in self.repo.meetings if mt.date == day), None)
 
+    @cached_property
+    def risks(self) -> Mapping[str, Risk]:
+        """The risk of every dependency open on `today`, by id."""
+        return {dep.id: risk for dep, risk in rank(self.repo, self.today)}
 
-def site_data(repo: m.Repository, *, today: dt.date) -> SiteData:
+    @cached_property
+    def suggestions(self) -> tuple[Suggestion, ...]:
+        """Suggested dependencies, dismissed ones left out: from the updates' text,
+        then the code-history ones saved in suggestions.yaml."""
+        return (*text_suggestions(self.repo), *self.saved_suggestions)
+
+    @cached_property
+    def backtest(self) -> BacktestResult:
+        """How well the risk score would have ranked this repository's past, until
+        `today`. A replay of the whole history: only the overall briefing asks."""
+        return backtest(self.repo, until=self.today)
+
+
+def site_data(
+    repo: m.Repository, *, today: dt.date, saved: tuple[Suggestion, ...] = ()
+) -> SiteData:
     if repo.org is None:
         raise SosgenError("teams.yaml could not be read; run `sosgen check`")
     org = repo.org
@@ -80,6 +103,7 @@ def site_data(repo: m.Repository, *, today: dt.date) -> SiteData:
         assessments=assess_all(repo.dependencies, org, today),
         health=meeting_health(repo, org, actions),
         teams={t.id: t for t in org.teams},
+        saved_suggestions=saved,
     )
 
 

@@ -40,6 +40,11 @@ def test_a_reader_walks_through_the_site(
 ) -> None:
     page.goto(site_url)
     assert page.locator("h1").first.inner_text().startswith("Next meeting:")
+    assert page.locator("#suggestions-h").is_visible()
+    factors = page.locator("#risks details.factors").first
+    assert not factors.locator("li").first.is_visible()
+    factors.locator("summary").click()  # no script: the browser opens <details> itself
+    assert factors.locator("li").first.is_visible()
     _check(page, axe_violations)
     screenshot(page, "site-home")
 
@@ -51,6 +56,7 @@ def test_a_reader_walks_through_the_site(
     assert box is not None and box["width"] > 200 and box["height"] > 100
     assert page.locator("figure.graph svg g.edge").count() > 0
     assert page.locator("table.deps tbody tr").count() > 0
+    assert page.locator("table.deps td.risk .badge.risk").count() > 0
     _check(page, axe_violations)
     screenshot(page, "site-board")
 
@@ -72,6 +78,7 @@ def test_a_reader_walks_through_the_site(
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Briefing").click()
     page.wait_for_url("**/briefing.html")
     assert page.locator("svg.chart").count() == 5
+    assert page.locator("#backtest-h").is_visible()
     _check(page, axe_violations)
     screenshot(page, "site-briefing")
     page.emulate_media(media="print")
