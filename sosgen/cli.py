@@ -57,6 +57,15 @@ def add_today(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_no_cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache in .sosgen-cache/ (parse every file, draw "
+        "every graph, build even if nothing changed)",
+    )
+
+
 def _parser(chosen: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sosgen",

@@ -2,15 +2,18 @@
 
 Layout: `teams.yaml`, `dependencies.yaml`, `meetings/<YYYY-MM-DD>/_meeting.yaml` and
 `meetings/<YYYY-MM-DD>/<team>.yaml`. Listing the tree is cheap; parsing is not, so
-callers may say which update files to parse (`sosgen check FILE` parses one).
+callers may say which update files to parse (`sosgen check FILE` parses one), and may
+read them through the parse cache (`sosgen.cache`), which plugs in as `documents`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,7 @@ from typing import Any
 from sosgen import convert
 from sosgen import model as m
 from sosgen.diagnostics import Diagnostic, Pos, error
-from sosgen.load import load_file
+from sosgen.load import load_bytes, load_file
 from sosgen.schema import load_schema, validate
 
 TEAMS = "teams.yaml"
@@ -29,16 +32,78 @@ RECORD = "_meeting.yaml"
 _DATE_DIR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
 
-# One file read: (root, relpath, schema name) -> typed value and diagnostics. The
-# parse cache wraps this; tests may replace it.
-Reader = Callable[[Path, str, str], tuple[Any, list[Diagnostic]]]
+# A file's typed value (see `sosgen.schema`) and its diagnostics.
+Parsed = tuple[Any, list[Diagnostic]]
+# A file's model value (`to_model`) and its diagnostics.
+Loaded = tuple[Any, list[Diagnostic]]
+# One file read: (root, relpath, schema name) -> its typed value. Tests may replace it.
+Reader = Callable[[Path, str, str], Parsed]
+# Many files loaded: (root, [(relpath, schema name), ...]) -> a (relpath, model value)
+# pair for each, in any order (so several processes can share the work). The parse
+# cache is one (`sosgen.cache`).
+Documents = Callable[[Path, Sequence[tuple[str, str]]], Iterable[tuple[str, Loaded]]]
 
 
-def read_document(root: Path, relpath: str, schema: str) -> tuple[Any, list[Diagnostic]]:
+def parse_document(data: bytes, relpath: str, schema: str) -> Parsed:
+    """Parse and validate the bytes of one file (`relpath` names it in diagnostics)."""
+    node, problems = load_bytes(data, relpath)
+    if problems:
+        return None, problems
+    return validate(node, load_schema(schema), relpath)
+
+
+def read_document(root: Path, relpath: str, schema: str) -> Parsed:
     node, problems = load_file(root / relpath, relpath)
     if problems:
         return None, problems
     return validate(node, load_schema(schema), relpath)
+
+
+def to_model(relpath: str, schema: str, value: Any) -> Any:
+    """The model value of a file's typed value: an `Org`, the dependencies and dismissals,
+    a `MeetingRecord` or an `Update` (the last two dated, and named, by their path)."""
+    if schema == "teams":
+        return convert.org(value)
+    if schema == "dependencies":
+        return convert.dependencies(value)
+    _, folder, name = relpath.split("/")
+    day = dt.date.fromisoformat(folder)
+    if schema == "meeting":
+        return convert.record(value, meeting=day)
+    return convert.update(value, team=name.removesuffix(".yaml"), meeting=day)
+
+
+def load_document(data: bytes, relpath: str, schema: str) -> Loaded:
+    """Parse, validate and convert the bytes of one file."""
+    value, problems = parse_document(data, relpath, schema)
+    return to_model(relpath, schema, value), problems
+
+
+def each(reader: Reader) -> Documents:
+    """`Documents` that read one file after the other with `reader`."""
+
+    def documents(root: Path, wanted: Sequence[tuple[str, str]]) -> Iterator[tuple[str, Loaded]]:
+        for relpath, schema in wanted:
+            value, problems = reader(root, relpath, schema)
+            yield relpath, (to_model(relpath, schema, value), problems)
+
+    return documents
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building a large tree of new objects triggers the cycle collector again and again,
+    and each pass walks everything built so far (it doubled the load time, measured).
+    The model is acyclic, so reference counting frees it: pause the collector while
+    loading, then move what was built out of its sight (`gc.freeze`)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,37 +220,50 @@ def load_repository(
     *,
     parse_update: Callable[[str], bool] = lambda relpath: True,
     reader: Reader = read_document,
+    documents: Documents | None = None,
 ) -> tuple[m.Repository, list[Diagnostic], Layout]:
     """Load everything under `root`. Only update files for which `parse_update` is true
-    are parsed (the others still count as present)."""
+    are parsed (the others still count as present). Files are read through `documents`
+    if given (the parse cache: `sosgen.cache.ParseCache`), else one by one with `reader`."""
+    if documents is None:
+        documents = each(reader)
     layout = scan(root)
+    wanted = _wanted(layout, parse_update)
+    found: dict[str, list[Diagnostic]] = {}
+    models: dict[str, Any] = {}
+    with paused_gc():
+        for relpath, (value, problems) in documents(root, wanted):
+            found[relpath] = problems
+            models[relpath] = value
     problems = list(layout.problems)
-
-    def read(relpath: str, schema: str) -> Any:
-        value, found = reader(root, relpath, schema)
-        problems.extend(found)
-        return value
-
-    org = convert.org(read(layout.teams, "teams")) if layout.teams else None
-    deps: tuple[m.Dependency, ...] = ()
-    dismissed: tuple[m.Dismissal, ...] = ()
-    if layout.dependencies:
-        deps, dismissed = convert.dependencies(read(layout.dependencies, "dependencies"))
-    meetings = tuple(_load_meeting(mf, read, parse_update) for mf in layout.meetings)
+    for relpath, _ in wanted:  # in reading order, whatever order they came in
+        problems += found[relpath]
+    org = models.get(layout.teams) if layout.teams else None
+    deps, dismissed = models.get(layout.dependencies or "", ((), ()))
+    meetings = tuple(_meeting(mf, models) for mf in layout.meetings)
     repo = m.Repository(org=org, dependencies=deps, dismissed=dismissed, meetings=meetings)
     return repo, problems, layout
 
 
-def _load_meeting(
-    mf: MeetingFiles, read: Callable[[str, str], Any], parse_update: Callable[[str], bool]
-) -> m.Meeting:
-    record = convert.record(read(mf.record, "meeting"), meeting=mf.date) if mf.record else None
-    updates: dict[str, m.Update] = {}
-    for team, relpath in mf.updates.items():
-        if parse_update(relpath):
-            update = convert.update(read(relpath, "update"), team=team, meeting=mf.date)
-            if update is not None:
-                updates[team] = update
+def _wanted(layout: Layout, parse_update: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """Every file to parse, with its schema, in date order."""
+    wanted = [(layout.teams, "teams")] if layout.teams else []
+    if layout.dependencies:
+        wanted.append((layout.dependencies, "dependencies"))
+    for mf in layout.meetings:
+        if mf.record:
+            wanted.append((mf.record, "meeting"))
+        wanted += ((rel, "update") for rel in mf.updates.values() if parse_update(rel))
+    return wanted
+
+
+def _meeting(mf: MeetingFiles, models: dict[str, Any]) -> m.Meeting:
+    record = models.get(mf.record) if mf.record else None
+    updates = {
+        team: update
+        for team, relpath in mf.updates.items()
+        if (update := models.get(relpath)) is not None
+    }
     return m.Meeting(mf.date, mf.path, record, updates, frozenset(mf.updates))
 
 

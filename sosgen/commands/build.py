@@ -14,19 +14,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from sosgen import repo as r
-from sosgen.diagnostics import Severity
+from sosgen import build_state
 from sosgen.errors import SosgenError, UsageError
-from sosgen.graphviz_engine import DEFAULT_ENGINE, ENGINES, describe, get_engine
-from sosgen.intel import load_saved_suggestions
-from sosgen.render import Renderer
-from sosgen.report import report
-from sosgen.rules import run_rules
-from sosgen.site import BuildInfo, render_site
-from sosgen.views.plan import SiteData, site_data
-from sosgen.write import check_output, write_site
+from sosgen.graphviz_engine import DEFAULT_ENGINE, ENGINES
+from sosgen.write import check_output
+
+if TYPE_CHECKING:
+    from sosgen.views.plan import SiteData
+
+# The loader, the views, Jinja and Markdown are imported when a build runs: a build
+# that finds nothing changed is done before they would have finished importing.
 
 
 def source_date(environ: dict[str, str] | os._Environ[str]) -> dt.datetime | None:
@@ -63,10 +62,19 @@ def git_commit(root: Path, environ: dict[str, str] | os._Environ[str]) -> str:
     return lines[1]
 
 
-def load(root: Path, *, today: dt.date, err: TextIO) -> SiteData:
+def load(root: Path, *, today: dt.date, err: TextIO, cache: bool = True) -> SiteData:
     """The repository, checked: errors stop the build (the site would be wrong); with
-    the code-history suggestions saved in suggestions.yaml, if any."""
-    repo, problems, layout = r.load_repository(root)
+    the code-history suggestions saved in suggestions.yaml, if any. Files are read
+    through the parse cache unless `cache` is false."""
+    from sosgen import repo as r
+    from sosgen.cache import ParseCache
+    from sosgen.diagnostics import Severity
+    from sosgen.intel import load_saved_suggestions
+    from sosgen.report import report
+    from sosgen.rules import run_rules
+    from sosgen.views.plan import site_data
+
+    repo, problems, layout = r.load_repository(root, documents=ParseCache(enabled=cache))
     problems += run_rules(repo, today=today)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors:
@@ -87,11 +95,34 @@ def build(
     stdout: TextIO,
     stderr: TextIO,
     jobs: int = 0,
+    cache: bool = True,
 ) -> int:
+    """Build the site into `out`. With `cache`, files are read through the parse cache,
+    graphs come from the SVG cache, and a build whose inputs and output are as the
+    last one left them does nothing (`sosgen.build_state`)."""
     started = time.perf_counter()
     check_output(out, root)  # refuse before doing any work
-    data = load(root, today=today, err=stderr)
+    options = {
+        "today": today.isoformat(),
+        "engine": engine_name,
+        "commit": commit,
+        "stamp": stamp.isoformat() if stamp else "",
+        "base_url": base_url,
+    }
+    inputs = build_state.inputs(root, options) if cache else None
+    if inputs is not None and build_state.unchanged(root, out, inputs):
+        seconds = time.perf_counter() - started
+        print(f"nothing changed since the last build into {out} ({seconds:.2f} s)", file=stdout)
+        return 0
+    from sosgen.graphviz_engine import describe, draw, get_engine
+    from sosgen.render import Renderer
+    from sosgen.site import BuildInfo, render_site
+    from sosgen.svg_cache import SvgCache
+    from sosgen.write import write_site
+
+    data = load(root, today=today, err=stderr, cache=cache)
     engine = get_engine(engine_name)
+    svgs = SvgCache(root, engine) if cache else None
     # The loaded model lives until the end: keep the cyclic collector from walking it
     # again and again (a quarter of the render time at 450 meetings).
     gc.freeze()
@@ -101,17 +132,24 @@ def build(
             renderer=Renderer(root),
             engine=engine,
             build=BuildInfo(commit=commit, base_url=base_url, stamp=stamp),
+            drawer=svgs.draw if svgs else draw,
             jobs=jobs or auto_jobs(len(data.meetings)),
         )
     finally:
         gc.unfreeze()
     written = write_site(result.files, out, repo_root=root)
+    if svgs is not None:
+        svgs.save()
+    if inputs is not None:
+        build_state.record(root, out, inputs, result.files)
     seconds = time.perf_counter() - started
+    graphs = f"{result.graphs} graphs drawn with {describe(engine)}"
+    if svgs is not None and not svgs.drawn:  # the engine never started: do not start it
+        graphs = f"{result.graphs} graphs as drawn before ({engine.name} engine)"
     print(
         f"built {result.pages} pages and {len(result.files) - result.pages} other files "
-        f"into {out} in {seconds:.2f} s; {result.graphs} graphs drawn with "
-        f"{describe(engine)}; {written.written} written, {written.unchanged} unchanged, "
-        f"{written.removed} removed",
+        f"into {out} in {seconds:.2f} s; {graphs}; {written.written} written, "
+        f"{written.unchanged} unchanged, {written.removed} removed",
         file=stdout,
     )
     return 0
@@ -127,7 +165,7 @@ PARALLEL_FROM = 100  # meetings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from sosgen.cli import add_today
+    from sosgen.cli import add_no_cache, add_today
 
     parser.add_argument(
         "-o",
@@ -156,6 +194,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         help=f"processes rendering pages (default: 2 from {PARALLEL_FROM} meetings on)",
     )
+    add_no_cache(parser)
     add_today(parser)
 
 
@@ -183,4 +222,5 @@ def run(args: argparse.Namespace) -> int:
         stdout=sys.stdout,
         stderr=sys.stderr,
         jobs=args.jobs,
+        cache=not args.no_cache,
     )

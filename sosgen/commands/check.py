@@ -13,6 +13,7 @@ from typing import TextIO
 
 from sosgen import codeowners as co
 from sosgen import repo as r
+from sosgen.cache import ParseCache
 from sosgen.diagnostics import Diagnostic, Severity
 from sosgen.errors import UsageError
 from sosgen.report import report
@@ -22,10 +23,16 @@ GLOBAL_FILES = (r.TEAMS, r.DEPENDENCIES)
 
 
 def collect(
-    root: Path, *, today: dt.date, paths: Sequence[str] = (), change: co.Change | None = None
+    root: Path,
+    *,
+    today: dt.date,
+    paths: Sequence[str] = (),
+    change: co.Change | None = None,
+    cache: bool = True,
 ) -> tuple[list[Diagnostic], int]:
     """Diagnostics for the repository, or for `paths` checked against the rest of it;
-    with `change`, also the author check of a pull request.
+    with `change`, also the author check of a pull request. Files are read through
+    the parse cache unless `cache` is false.
 
     Returns the diagnostics and the number of files read."""
     wanted = set(r.relpaths(root, paths))
@@ -39,7 +46,9 @@ def collect(
             )
     everything = not wanted or bool(wanted & set(GLOBAL_FILES))
     repo, problems, layout = r.load_repository(
-        root, parse_update=lambda rel: everything or rel in wanted
+        root,
+        parse_update=lambda rel: everything or rel in wanted,
+        documents=ParseCache(enabled=cache),
     )
     problems += run_rules(repo, today=today, codeowners=load_codeowners(root), change=change)
     if wanted and not everything:
@@ -56,9 +65,10 @@ def check(
     strict: bool = False,
     fmt: str = "text",
     change: co.Change | None = None,
+    cache: bool = True,
     out: TextIO,
 ) -> int:
-    problems, files = collect(root, today=today, paths=paths, change=change)
+    problems, files = collect(root, today=today, paths=paths, change=change, cache=cache)
     report(problems, fmt, out, files=files)
     if any(d.severity is Severity.ERROR for d in problems):
         return 1
@@ -99,7 +109,7 @@ def _is_data_file(path: str) -> bool:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from sosgen.cli import add_today
+    from sosgen.cli import add_no_cache, add_today
 
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files to check (default: all)")
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
@@ -122,6 +132,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="with --author: the files the pull request changes (may be none)",
     )
+    add_no_cache(parser)
     add_today(parser)
 
 
@@ -135,5 +146,6 @@ def run(args: argparse.Namespace) -> int:
         strict=args.strict,
         fmt=args.format,
         change=change_of(args.repo, args.author, args.changed),
+        cache=not args.no_cache,
         out=sys.stdout,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from sosgen import model as m
 from sosgen.diagnostics import Pos, Severity
@@ -26,81 +26,90 @@ def _unknown(kind: str, name: str, known: Mapping[str, object], where: str) -> s
     return f"unknown {kind} '{name}' in {where}{_hint(name, known)}"
 
 
-def team_refs(ctx: Context) -> Iterator[tuple[Pos, str, str]]:
-    """(position, team id, where) for every team reference in the repository."""
+# A reference: where it is (`at(field)`, called only for the ones reported: positions
+# cost more than the check), the field, the id it names and a description.
+Ref = tuple[Callable[[str], Pos], str, str, str]
+
+
+def team_refs(ctx: Context) -> Iterator[Ref]:
+    """Every team reference in the repository."""
     for dep in ctx.repo.dependencies:
-        yield dep.at("team"), dep.team, f"dependency {dep.id}"
-        yield dep.at("depends_on"), dep.depends_on, f"dependency {dep.id}"
+        yield dep.at, "team", dep.team, f"dependency {dep.id}"
+        yield dep.at, "depends_on", dep.depends_on, f"dependency {dep.id}"
     for dismissal in ctx.repo.dismissed:
         for team in sorted(dismissal.teams):
-            yield dismissal.at("teams"), team, "a dismissed suggestion"
+            yield dismissal.at, "teams", team, "a dismissed suggestion"
     for meeting in ctx.repo.meetings:
         for team_id in sorted(meeting.update_files):
             if team_id not in ctx.teams:
                 path = f"{meeting.path}/{team_id}.yaml"
-                yield Pos(path), team_id, "the file name (no such team in teams.yaml)"
+                yield _file(path), "", team_id, "the file name (no such team in teams.yaml)"
         for update in meeting.updates.values():
             for item in update.items():
                 field = "needs" if item.question == "blockers" else "for"
                 for team_id in item.teams:
-                    yield item.at(field), team_id, f"'{field}'"
+                    yield item.at, field, team_id, f"'{field}'"
         if meeting.record is not None:
             rec = meeting.record
             for team_id in rec.expected:
-                yield rec.at("expected"), team_id, "'expected'"
+                yield rec.at, "expected", team_id, "'expected'"
             for action in rec.actions:
                 if action.team:
-                    yield action.at("team"), action.team, f"action {action.id}"
+                    yield action.at, "team", action.team, f"action {action.id}"
             for entry in rec.parking_lot:
                 for team_id in entry.teams:
-                    yield entry.at("teams"), team_id, f"parking-lot topic {entry.id}"
+                    yield entry.at, "teams", team_id, f"parking-lot topic {entry.id}"
             for decision in rec.decisions:
                 for team_id in decision.teams:
-                    yield decision.at("teams"), team_id, "a decision"
+                    yield decision.at, "teams", team_id, "a decision"
             for follow in rec.follow_up:
-                yield follow.at("team"), follow.team, "'follow_up'"
+                yield follow.at, "team", follow.team, "'follow_up'"
 
 
-def person_refs(ctx: Context) -> Iterator[tuple[Pos, str, str]]:
+def person_refs(ctx: Context) -> Iterator[Ref]:
     org = ctx.org
-    yield org.at("facilitator"), org.facilitator, "'facilitator'"
+    yield org.at, "facilitator", org.facilitator, "'facilitator'"
     if org.chief_product_owner:
-        yield org.at("chief_product_owner"), org.chief_product_owner, "'chief_product_owner'"
+        yield org.at, "chief_product_owner", org.chief_product_owner, "'chief_product_owner'"
     for person in org.maintainers:
-        yield org.at("maintainers"), person, "'maintainers'"
+        yield org.at, "maintainers", person, "'maintainers'"
     for team in org.teams:
         for person in team.members:
-            yield team.at("members"), person, f"the members of {team.id}"
+            yield team.at, "members", person, f"the members of {team.id}"
         for stint in team.ambassadors:
-            yield stint.at("person"), stint.person, f"the ambassadors of {team.id}"
+            yield stint.at, "person", stint.person, f"the ambassadors of {team.id}"
     for dep in ctx.repo.dependencies:
-        yield dep.at("owner"), dep.owner, f"dependency {dep.id}"
+        yield dep.at, "owner", dep.owner, f"dependency {dep.id}"
     for update in ctx.updates():
-        yield update.at("ambassador"), update.ambassador, "'ambassador'"
+        yield update.at, "ambassador", update.ambassador, "'ambassador'"
     for rec in ctx.records():
-        yield rec.at("facilitator"), rec.facilitator, "'facilitator'"
+        yield rec.at, "facilitator", rec.facilitator, "'facilitator'"
         for person in rec.attendees:
-            yield rec.at("attendees"), person, "'attendees'"
+            yield rec.at, "attendees", person, "'attendees'"
         for person in rec.expected.values():
-            yield rec.at("expected"), person, "'expected'"
+            yield rec.at, "expected", person, "'expected'"
         for action in rec.actions:
-            yield action.at("owner"), action.owner, f"action {action.id}"
+            yield action.at, "owner", action.owner, f"action {action.id}"
         for entry in rec.parking_lot:
             if entry.owner:
-                yield entry.at("owner"), entry.owner, f"parking-lot topic {entry.id}"
+                yield entry.at, "owner", entry.owner, f"parking-lot topic {entry.id}"
+
+
+def _file(path: str) -> Callable[[str], Pos]:
+    return lambda field: Pos(path)
 
 
 def unknown_team(ctx: Context) -> Found:
-    for pos, team_id, where in team_refs(ctx):
+    for at, field, team_id, where in team_refs(ctx):
         if team_id not in ctx.teams:
-            yield pos, _unknown("team", team_id, ctx.teams, where)
+            yield at(field), _unknown("team", team_id, ctx.teams, where)
 
 
 def unknown_person(ctx: Context) -> Found:
-    for pos, person, where in person_refs(ctx):
+    for at, field, person, where in person_refs(ctx):
         if person not in ctx.org.people:
             yield (
-                pos,
+                at(field),
                 _unknown("person", person, ctx.org.people, where)
                 + (
                     ""
@@ -111,15 +120,15 @@ def unknown_person(ctx: Context) -> Found:
 
 
 def unknown_dependency(ctx: Context) -> Found:
-    refs: list[tuple[Pos, str, str]] = []
+    refs: list[tuple[m.Located, str, str]] = []
     for update in ctx.updates():
-        refs.extend((i.at("dependency"), i.dependency, "'dependency'") for i in update.items())
+        refs.extend((i, i.dependency, "'dependency'") for i in update.items() if i.dependency)
     for rec in ctx.records():
-        refs.extend((a.at("dependency"), a.dependency, f"action {a.id}") for a in rec.actions)
-    for pos, dep_id, where in refs:
-        if dep_id and dep_id not in ctx.dependencies:
+        refs.extend((a, a.dependency, f"action {a.id}") for a in rec.actions if a.dependency)
+    for obj, dep_id, where in refs:
+        if dep_id not in ctx.dependencies:
             yield (
-                pos,
+                obj.at("dependency"),
                 _unknown("dependency", dep_id, ctx.dependencies, where)
                 + ("" if _hint(dep_id, ctx.dependencies) else "; add it to dependencies.yaml"),
             )

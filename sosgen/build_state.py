@@ -1,0 +1,142 @@
+"""Whether a build can be skipped: everything it reads is as it was when it last ran
+into the same folder, and everything it wrote there is still there, untouched.
+
+A build reads teams.yaml, dependencies.yaml, suggestions.yaml, every file under
+meetings/ and templates/, sosgen's own code and templates, and its options (the day,
+the commit, the engine, the base URL, SOURCE_DATE_EPOCH). `inputs` stamps all of it
+(size, times and inode of each file, as Git's index does) into one digest; `record`
+keeps the digest and the stamps of the files written in `.sosgen-cache/`;
+`unchanged` says whether a build now would write the same bytes. Anything in doubt
+is a "no": a file changed within two seconds of the record (its stamp cannot prove
+it unchanged), a missing or unreadable record, an output file changed or gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sosgen.cache_folder import CacheFolder
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+PACKAGE = Path(__file__).resolve().parent
+FILES = ("teams.yaml", "dependencies.yaml", "suggestions.yaml")
+FOLDERS = ("meetings", "templates")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    digest: str
+    newest_ns: int  # the latest change among the files stamped
+    stamped_ns: int  # when they were stamped
+
+
+def inputs(root: Path, options: Mapping[str, str]) -> Inputs:
+    stamped = time.time_ns()
+    lines = [json.dumps(sorted(options.items()))]
+    newest = 0
+    for base, names in ((root, FILES), (root, FOLDERS), (PACKAGE, (".",))):
+        for name in names:
+            newest = max(newest, _walk(os.path.join(base, name), name, lines))
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape"))
+    return Inputs(digest.hexdigest(), newest, stamped)
+
+
+def _walk(path: str, name: str, lines: list[str]) -> int:
+    """Add a line per file at `path` (or below it, skipping __pycache__, in name
+    order) to `lines`: its name and stamp. Returns the latest change seen."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        lines.append(f"{name} missing")
+        return 0
+    if not stat.S_ISDIR(info.st_mode):
+        lines.append(f"{name} {_stamp(info)}")
+        return max(info.st_mtime_ns, info.st_ctime_ns)
+    newest = 0
+    with os.scandir(path) as found:
+        entries = sorted(found, key=lambda e: e.name)
+    for entry in entries:
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            newest = max(newest, _walk(entry.path, f"{name}/{entry.name}", lines))
+        else:
+            info = entry.stat(follow_symlinks=False)
+            lines.append(f"{name}/{entry.name} {_stamp(info)}")
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+    return newest
+
+
+def _stamp(info: os.stat_result) -> str:
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def _record_name(out: Path) -> str:
+    return "build-" + hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16] + ".json"
+
+
+def unchanged(root: Path, out: Path, now: Inputs) -> bool:
+    """True only if the last build into `out` read exactly these inputs and its
+    output is intact."""
+    folder = CacheFolder.open(root)
+    if isinstance(folder, str):
+        return False
+    with folder:
+        found = folder.read(_record_name(out))
+    if found is None:
+        return False
+    text, written_ns = found
+    try:
+        record: Any = json.loads(text)
+    except ValueError:
+        return False
+    if (
+        not isinstance(record, dict)
+        or record.get("format") != FORMAT
+        or record.get("inputs") != now.digest
+        or not isinstance(record.get("stamped"), int)
+        or now.newest_ns >= min(record["stamped"], written_ns) - RACY_NS
+        or not isinstance(record.get("outputs"), dict)
+    ):
+        return False
+    return _intact(out, record["outputs"])
+
+
+def _intact(out: Path, outputs: dict[str, Any]) -> bool:
+    for relpath, stamp in outputs.items():
+        if not isinstance(relpath, str) or relpath.startswith("/") or ".." in relpath.split("/"):
+            return False
+        try:
+            info = os.stat(os.path.join(out, relpath), follow_symlinks=False)
+        except OSError:
+            return False
+        if stamp != _stamp(info):
+            return False
+    return bool(outputs)
+
+
+def record(root: Path, out: Path, now: Inputs, written: Iterable[str]) -> None:
+    """Remember that a build into `out` read `now` and wrote the files `written`."""
+    outputs = {}
+    for relpath in written:
+        try:
+            outputs[relpath] = _stamp(os.stat(os.path.join(out, relpath), follow_symlinks=False))
+        except OSError:
+            return  # something moved under us: no record, the next build builds
+    folder = CacheFolder.open(root)
+    if isinstance(folder, str):
+        return
+    with folder:
+        text = json.dumps(
+            {"format": FORMAT, "inputs": now.digest, "stamped": now.stamped_ns, "outputs": outputs}
+        )
+        folder.write(_record_name(out), text)

