@@ -219,16 +219,18 @@ def load_repository(
     root: Path,
     *,
     parse_update: Callable[[str], bool] = lambda relpath: True,
+    parse_records: bool = True,
     reader: Reader = read_document,
     documents: Documents | None = None,
 ) -> tuple[m.Repository, list[Diagnostic], Layout]:
     """Load everything under `root`. Only update files for which `parse_update` is true
-    are parsed (the others still count as present). Files are read through `documents`
+    are parsed (the others still count as present), and meeting records only with
+    `parse_records` (no rule on an update reads them). Files are read through `documents`
     if given (the parse cache: `sosgen.cache.ParseCache`), else one by one with `reader`."""
     if documents is None:
         documents = each(reader)
     layout = scan(root)
-    wanted = _wanted(layout, parse_update)
+    wanted = _wanted(layout, parse_update, parse_records)
     found: dict[str, list[Diagnostic]] = {}
     models: dict[str, Any] = {}
     with paused_gc():
@@ -245,13 +247,15 @@ def load_repository(
     return repo, problems, layout
 
 
-def _wanted(layout: Layout, parse_update: Callable[[str], bool]) -> list[tuple[str, str]]:
+def _wanted(
+    layout: Layout, parse_update: Callable[[str], bool], parse_records: bool
+) -> list[tuple[str, str]]:
     """Every file to parse, with its schema, in date order."""
     wanted = [(layout.teams, "teams")] if layout.teams else []
     if layout.dependencies:
         wanted.append((layout.dependencies, "dependencies"))
     for mf in layout.meetings:
-        if mf.record:
+        if mf.record and parse_records:
             wanted.append((mf.record, "meeting"))
         wanted += ((rel, "update") for rel in mf.updates.values() if parse_update(rel))
     return wanted

@@ -107,3 +107,22 @@ def test_usage_errors_exit_2(repo, run):
     result = run("-C", repo.root, "check", "--today", "2026-02-30")
     assert result.code == 2
     assert "'2026-02-30' is not a date" in result.err
+
+
+def test_a_meeting_record_is_checked_against_the_whole_action_history(repo, run):
+    repo.write(
+        "meetings/2026-11-20/_meeting.yaml",
+        "facilitator: dana\nactions:\n"
+        "  - {id: A-2026-11-20-1, text: Agree schema, owner: bob, due: 2026-11-27}\n",
+    )
+    repo.write(
+        f"meetings/{DAY}/_meeting.yaml",
+        "facilitator: dana\nreview:\n"
+        "  - {id: A-2026-11-20-1, status: done}\n  - {id: A-2026-11-19-1, status: done}\n",
+    )
+    result = run("-C", repo.root, "check", f"meetings/{DAY}/_meeting.yaml", "--today", DAY)
+    assert result.out.splitlines() == [
+        f"meetings/{DAY}/_meeting.yaml:4:10: error: review of unknown action 'A-2026-11-19-1': "
+        "no meeting raised it; did you mean 'A-2026-11-20-1'? [unknown-action]",
+        "1 error, 0 warnings in 1 file checked",
+    ]

@@ -48,6 +48,8 @@ def collect(
     repo, problems, layout = r.load_repository(
         root,
         parse_update=lambda rel: everything or rel in wanted,
+        # an action's history spans every meeting record; an update needs none of them
+        parse_records=everything or any(p.endswith("/" + r.RECORD) for p in wanted),
         documents=ParseCache(enabled=cache),
     )
     problems += run_rules(repo, today=today, codeowners=load_codeowners(root), change=change)
