@@ -141,18 +141,8 @@ def risk(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from sosgen.cli import add_today
+    from sosgen.cli import add_today, positive_int
 
     parser.add_argument(
         "--backtest",
@@ -161,7 +151,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--k",
-        type=_positive,
+        type=positive_int,
         default=TOP_K,
         metavar="N",
         help=f"the backtest's top-k: the N riskiest at each meeting (default: {TOP_K})",

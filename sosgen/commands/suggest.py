@@ -203,16 +203,6 @@ def suggest(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
-    return value
-
-
 def _percent(text: str) -> int:
     try:
         value = int(text)
@@ -224,7 +214,7 @@ def _percent(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from sosgen.cli import parse_date
+    from sosgen.cli import parse_date, positive_int
 
     parser.add_argument(
         "--code-repo",
@@ -245,14 +235,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     t = Thresholds()
     parser.add_argument(
         "--min-changes",
-        type=_count,
+        type=positive_int,
         default=t.min_changes,
         metavar="N",
         help=f"changes each team needs before a pair counts (default: {t.min_changes})",
     )
     parser.add_argument(
         "--min-shared",
-        type=_count,
+        type=positive_int,
         default=t.min_shared,
         metavar="N",
         help=f"changes the two teams share, at least (default: {t.min_shared})",
@@ -267,7 +257,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-files",
-        type=_count,
+        type=positive_int,
         default=t.max_files,
         metavar="N",
         help=f"skip changes touching more files than this (default: {t.max_files})",
