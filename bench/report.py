@@ -103,7 +103,12 @@ def targets(sizes: dict[str, Any]) -> list[dict[str, Any]]:
             "<=",
             m("450", "mkdocs"),
         ),
-        ("peak memory at 1,500 meetings, MB", _peak(sizes.get("1500")), "<=", 250),
+        (
+            "peak memory of a sosgen build at 1,500 meetings, MB",
+            _peak(sizes.get("1500")),
+            "<=",
+            250,
+        ),
         (
             "cold build time 450 -> 1,500 grows at most linearly (ratio)",
             m("1500", "cold") / m("450", "cold"),
@@ -129,7 +134,8 @@ def targets(sizes: dict[str, Any]) -> list[dict[str, Any]]:
 def _peak(size: dict[str, Any] | None) -> float:
     if not size:
         return math.nan
-    sosgen = [s["peak_mb"] for n, s in size["scenarios"].items() if n not in ("hugo", "mkdocs")]
+    peers = ("hugo", "mkdocs", "serve_hugo")
+    sosgen = [s["peak_mb"] for n, s in size["scenarios"].items() if n not in peers]
     return max((p for p in sosgen if not math.isnan(p)), default=math.nan)
 
 

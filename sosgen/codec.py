@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -266,7 +267,8 @@ def _leaf_sequence(kind: type) -> tuple[Encoder, Decoder]:
                 "".join(data)  # the quickest check that every item is text
             except TypeError:
                 raise Corrupt("expected a list of text") from None
-        elif data and set(map(type, data)) != expected:
+            return tuple(map(sys.intern, data))  # ids, repeated thousands of times
+        if data and set(map(type, data)) != expected:
             raise Corrupt(f"expected a list of {kind.__name__}")
         return tuple(data)
 
@@ -382,6 +384,7 @@ def _dataclass(cls: type) -> tuple[Encoder, Decoder]:
         size = len(flat)
         if line < 1 or column < 1 or size % 3 or tuple(map(type, flat)) != _flat_types(size):
             raise Corrupt("positions that are not (text, line, column) triples")
+        flat[0::3] = map(sys.intern, flat[0::3])  # a few names, one object each
         return cls(Pos(path, line, column), *args, positions=Positions(path, flat))
 
     _CLASS_CODERS[cls] = (enc, dec)  # before the fields: a class may contain itself
