@@ -4,24 +4,36 @@ the stylesheet and the data files, gathered in `SiteFiles` for the one writer.
 Graphs are drawn in a second thread while pages render (the engine releases the
 GIL while it lays out); with `jobs=2` a forked worker process renders half of the
 pages. Neither changes a byte of the output.
+
+A page's template sees its own view, the build's facts and `SiteGlobals` (the
+organisation and the day), nothing else of the repository: so a page whose view is
+equal to the one it had in the previous build of this process renders to the same
+bytes, and `PageMemo` (kept by `sosgen serve` between rebuilds) hands them back
+without rendering it again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
 from sosgen import __version__, feeds
+from sosgen import model as m
 from sosgen.dot import Graph
 from sosgen.graphviz_engine import Engine, draw
 from sosgen.links import Links
-from sosgen.render import Renderer
+from sosgen.render import OVERRIDES, PACKAGED, Renderer
+from sosgen.views.minutes import MinutesView
 from sosgen.views.pages import Page, Plan, plan_pages
 from sosgen.views.plan import SiteData
 from sosgen.write import SiteFiles
@@ -50,13 +62,112 @@ class BuildInfo:
     nav: tuple[tuple[str, str, str], ...] = NAV
 
 
+@dataclass(frozen=True, slots=True)
+class SiteGlobals:
+    """What every template sees as `data`: the organisation, the day dates are judged
+    on, and names for ids."""
+
+    org: m.Org
+    today: dt.date
+    teams: Mapping[str, m.Team]
+
+    @staticmethod
+    def of(data: SiteData) -> SiteGlobals:
+        return SiteGlobals(data.org, data.today, data.teams)
+
+    def person_name(self, person: str) -> str:
+        found = self.org.people.get(person)
+        return found.name if found else person
+
+    def team_name(self, team: str) -> str:
+        found = self.teams.get(team)
+        return found.name if found else team
+
+    def cluster_name(self, cluster: str) -> str:
+        found = self.org.clusters.get(cluster)
+        return found.name if found else cluster
+
+
+@dataclass
+class PageMemo:
+    """The pages of the previous build in this process and what each was rendered
+    from. A page whose path, template, view and graph are equal to last time's, in a
+    build with equal globals, build facts and template sources, is not rendered again.
+    Equality is cheap where it matters: the model objects of files that did not change
+    are the very same objects (`sosgen.live.MemoryDocuments`), so comparing two views
+    mostly compares identities."""
+
+    key: tuple[Any, ...] = ()
+    pages: dict[str, tuple[Page, str]] = field(default_factory=dict)
+    feed: dict[dt.date, tuple[Any, str]] = field(default_factory=dict)
+    reused: int = 0
+    _renderer: tuple[str, Renderer] | None = None
+
+    def renderer(self, root: Path) -> Renderer:
+        """The last build's renderer (templates compiled) while no template changed."""
+        sources = template_sources(root)
+        if self._renderer is None or self._renderer[0] != sources:
+            self._renderer = (sources, Renderer(root))
+        return self._renderer[1]
+
+    def begin(self, key: tuple[Any, ...]) -> None:
+        self.reused = 0
+        if key != self.key:
+            self.key = key
+            self.pages.clear()
+            self.feed.clear()
+
+    def get(self, page: Page) -> str | None:
+        found = self.pages.get(page.path)
+        if found is None or found[0] != page:
+            return None
+        self.reused += 1
+        return found[1]
+
+
+def template_sources(root: Path) -> str:
+    """A digest of every template a build of `root` can load, overrides included."""
+    digest = hashlib.sha256()
+    for folder in (root / OVERRIDES, PACKAGED):
+        try:
+            names = sorted(f.name for f in os.scandir(folder) if f.is_file())
+        except OSError:
+            names = []
+        for name in names:
+            try:
+                data = (folder / name).read_bytes()
+            except OSError:
+                data = b"-"
+            digest.update(f"{folder}/{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+            digest.update(data)
+    return digest.hexdigest()
+
+
 def _url(build: BuildInfo, path: str) -> str:
     return build.base_url.rstrip("/") + "/" + path if build.base_url else path
 
 
-def data_files(data: SiteData, plan: Plan, renderer: Renderer, build: BuildInfo) -> dict[str, str]:
+def data_files(
+    data: SiteData,
+    plan: Plan,
+    renderer: Renderer,
+    build: BuildInfo,
+    memo: PageMemo | None = None,
+) -> dict[str, str]:
     """feed.atom, calendar.ics and board.json."""
     next_day = data.next_meeting_date()
+    globals_ = SiteGlobals.of(data)
+
+    def content(view: MinutesView) -> str:
+        known = memo.feed.get(view.date) if memo else None
+        if known is not None and known[0] == view:
+            return str(known[1])
+        context = {"minutes": view, "data": globals_, "root": _url(build, "")}
+        text = renderer.render("feed_entry.html", context).strip()
+        if memo is not None:
+            memo.feed[view.date] = (view, text)
+        return text
+
     entries = [
         feeds.FeedEntry(
             date=view.date,
@@ -64,9 +175,7 @@ def data_files(data: SiteData, plan: Plan, renderer: Renderer, build: BuildInfo)
             url=_url(build, f"meetings/{view.date.isoformat()}.html"),
             summary=f"{len([s for s in view.sections if s.update])} updates, "
             f"{len(view.decisions)} decisions, {len(view.raised)} action items raised",
-            content_html=renderer.render(
-                "feed_entry.html", {"minutes": view, "data": data, "root": _url(build, "")}
-            ).strip(),
+            content_html=content(view),
         )
         for view in plan.minutes
         if view.date < next_day
@@ -135,6 +244,7 @@ class BuildResult:
     files: SiteFiles
     pages: int
     graphs: int
+    rendered: int  # pages rendered this time (the others came from the memo)
 
 
 def render_site(
@@ -145,36 +255,54 @@ def render_site(
     build: BuildInfo,
     drawer: Callable[[Graph, Engine], str] = draw,
     jobs: int = 1,
+    memo: PageMemo | None = None,
 ) -> BuildResult:
-    """Every file of the site as bytes."""
+    """Every file of the site as bytes. With a `memo` of this process's previous
+    build, pages whose inputs are equal to last time's are taken from it."""
     plan = plan_pages(data)
     files = SiteFiles()
-    plain = [p for p in plan.pages if p.graph is None]
-    drawn = [p for p in plan.pages if p.graph is not None]
+    globals_ = SiteGlobals.of(data)
+    if memo is not None:
+        memo.begin((globals_, build, engine.name, renderer))
+    known = {p.path: memo.get(p) for p in plan.pages} if memo is not None else {}
+    todo = [p for p in plan.pages if known.get(p.path) is None]
+    plain = [p for p in todo if p.graph is None]
+    drawn = [p for p in todo if p.graph is not None]
     links: dict[str, Links] = {}
+    if len(plain) < FORK_FROM:
+        jobs = 1
     # Fork before any thread starts: the worker gets a copy of everything planned.
-    worker, mine = _fork_half(plain, renderer, data, build) if jobs > 1 else (None, plain)
+    worker, mine = _fork_half(plain, renderer, globals_, build) if jobs > 1 else (None, plain)
+    rendered: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphviz") as pool:
         svgs = [pool.submit(drawer, p.graph, engine) for p in drawn if p.graph]
         for page in mine:
-            files.add(page.path, _render(renderer, page, data, build, None, links))
+            rendered[page.path] = _render(renderer, page, globals_, build, None, links)
         for page, future in zip(drawn, svgs, strict=True):
             svg = Markup(unique_ids(future.result()))
-            files.add(page.path, _render(renderer, page, data, build, svg, links))
+            rendered[page.path] = _render(renderer, page, globals_, build, svg, links)
     if worker is not None:
         for path, content in worker.result():
-            files.add(path, content)
+            rendered[path] = content.decode("utf-8")
+    if memo is not None:
+        memo.pages = {p.path: (p, known.get(p.path) or rendered[p.path]) for p in plan.pages}
+    for page in plan.pages:
+        files.add(page.path, known.get(page.path) or rendered[page.path])
     files.add("style.css", renderer.render("style.css", {}))
-    for path, text in data_files(data, plan, renderer, build).items():
+    for path, text in data_files(data, plan, renderer, build, memo).items():
         files.add(path, text)
-    return BuildResult(files, len(plan.pages), len(drawn))
+    graphs = sum(1 for p in plan.pages if p.graph is not None)
+    return BuildResult(files, len(plan.pages), graphs, len(todo))
 
 
-_FORKED: tuple[Renderer, Sequence[Page], SiteData, BuildInfo] | None = None
+FORK_FROM = 200  # pages to render: below this, forking costs more than it saves
+
+
+_FORKED: tuple[Renderer, Sequence[Page], SiteGlobals, BuildInfo] | None = None
 
 
 def _fork_half(
-    pages: list[Page], renderer: Renderer, data: SiteData, build: BuildInfo
+    pages: list[Page], renderer: Renderer, data: SiteGlobals, build: BuildInfo
 ) -> tuple[Future[list[tuple[str, bytes]]] | None, list[Page]]:
     """Hand every other page to a forked worker; where fork is missing, keep them all."""
     global _FORKED
@@ -222,7 +350,7 @@ def unique_ids(svg: str) -> str:
 def _render(
     renderer: Renderer,
     page: Page,
-    data: SiteData,
+    data: SiteGlobals,
     build: BuildInfo,
     svg: Markup | None,
     links: dict[str, Links],

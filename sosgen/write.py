@@ -89,8 +89,9 @@ def write_site(files: SiteFiles, out: Path, *, repo_root: Path) -> WriteResult:
     target.mkdir(parents=True, exist_ok=True)
     before = _manifest(target)
     written = unchanged = 0
+    safe: set[Path] = set()
     for rel, data in files.items():
-        path = _inside(target, rel)
+        path = _inside(target, rel, safe)
         try:
             if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
                 unchanged += 1
@@ -121,11 +122,17 @@ def _manifest(target: Path) -> set[str]:
     return {p for p in listed if isinstance(p, str)} if isinstance(listed, list) else set()
 
 
-def _inside(target: Path, rel: str) -> Path:
+def _inside(target: Path, rel: str, safe: set[Path] | None = None) -> Path:
+    """`rel` inside `target`; `safe` remembers the folders already seen to resolve
+    inside it (a site has few folders and many files)."""
     _check_relpath(rel)
     path = target.joinpath(*rel.split("/"))
+    if safe is not None and path.parent in safe:
+        return path
     if not path.parent.resolve().is_relative_to(target):
         raise SosgenError(f"refusing to write {rel}: it resolves outside the output folder")
+    if safe is not None and path.parent.is_dir() and not path.parent.is_symlink():
+        safe.add(path.parent)
     return path
 
 

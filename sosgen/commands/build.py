@@ -22,6 +22,8 @@ from sosgen.graphviz_engine import DEFAULT_ENGINE, ENGINES
 from sosgen.write import check_output
 
 if TYPE_CHECKING:
+    from sosgen.repo import Documents
+    from sosgen.site import PageMemo
     from sosgen.views.plan import SiteData
 
 # The loader, the views, Jinja and Markdown are imported when a build runs: a build
@@ -62,10 +64,17 @@ def git_commit(root: Path, environ: dict[str, str] | os._Environ[str]) -> str:
     return lines[1]
 
 
-def load(root: Path, *, today: dt.date, err: TextIO, cache: bool = True) -> SiteData:
+def load(
+    root: Path,
+    *,
+    today: dt.date,
+    err: TextIO,
+    cache: bool = True,
+    documents: Documents | None = None,
+) -> SiteData:
     """The repository, checked: errors stop the build (the site would be wrong); with
     the code-history suggestions saved in suggestions.yaml, if any. Files are read
-    through the parse cache unless `cache` is false."""
+    through `documents` if given, else through the parse cache unless `cache` is false."""
     from sosgen import repo as r
     from sosgen.cache import ParseCache
     from sosgen.diagnostics import Severity
@@ -74,7 +83,9 @@ def load(root: Path, *, today: dt.date, err: TextIO, cache: bool = True) -> Site
     from sosgen.rules import run_rules
     from sosgen.views.plan import site_data
 
-    repo, problems, layout = r.load_repository(root, documents=ParseCache(enabled=cache))
+    if documents is None:
+        documents = ParseCache(enabled=cache)
+    repo, problems, layout = r.load_repository(root, documents=documents)
     problems += run_rules(repo, today=today)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors:
@@ -96,10 +107,13 @@ def build(
     stderr: TextIO,
     jobs: int = 0,
     cache: bool = True,
+    documents: Documents | None = None,
+    memo: PageMemo | None = None,
 ) -> int:
     """Build the site into `out`. With `cache`, files are read through the parse cache,
     graphs come from the SVG cache, and a build whose inputs and output are as the
-    last one left them does nothing (`sosgen.build_state`)."""
+    last one left them does nothing (`sosgen.build_state`). A long-running process
+    passes the `documents` and page `memo` it keeps between builds (`sosgen.live`)."""
     started = time.perf_counter()
     check_output(out, root)  # refuse before doing any work
     options = {
@@ -120,7 +134,7 @@ def build(
     from sosgen.svg_cache import SvgCache
     from sosgen.write import write_site
 
-    data = load(root, today=today, err=stderr, cache=cache)
+    data = load(root, today=today, err=stderr, cache=cache, documents=documents)
     engine = get_engine(engine_name)
     svgs = SvgCache(root, engine) if cache else None
     # The loaded model lives until the end: keep the cyclic collector from walking it
@@ -129,11 +143,12 @@ def build(
     try:
         result = render_site(
             data,
-            renderer=Renderer(root),
+            renderer=memo.renderer(root) if memo is not None else Renderer(root),
             engine=engine,
             build=BuildInfo(commit=commit, base_url=base_url, stamp=stamp),
             drawer=svgs.draw if svgs else draw,
             jobs=jobs or auto_jobs(len(data.meetings)),
+            memo=memo,
         )
     finally:
         gc.unfreeze()
@@ -143,9 +158,10 @@ def build(
     if inputs is not None:
         build_state.record(root, out, inputs, result.files)
     seconds = time.perf_counter() - started
-    graphs = f"{result.graphs} graphs drawn with {describe(engine)}"
     if svgs is not None and not svgs.drawn:  # the engine never started: do not start it
         graphs = f"{result.graphs} graphs as drawn before ({engine.name} engine)"
+    else:
+        graphs = f"{result.graphs} graphs drawn with {describe(engine)}"
     print(
         f"built {result.pages} pages and {len(result.files) - result.pages} other files "
         f"into {out} in {seconds:.2f} s; {graphs}; {written.written} written, "

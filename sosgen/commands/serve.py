@@ -23,7 +23,16 @@ from sosgen.serve import Preview
 def site_builder(
     root: Path, out: Path, *, engine: str, today: Callable[[], dt.date]
 ) -> Callable[[], None]:
-    """One build, as `sosgen build` does it; raises SosgenError with every error found."""
+    """One build, as `sosgen build` does it; raises SosgenError with every error found.
+    Between builds it keeps every file's model value and the pages it rendered
+    (`sosgen.live`): a rebuild loads only the files that changed and renders only the
+    pages whose views changed."""
+    from sosgen.cache import ParseCache
+    from sosgen.live import MemoryDocuments
+    from sosgen.site import PageMemo
+
+    documents = MemoryDocuments(ParseCache())
+    memo = PageMemo()
 
     def run_build() -> None:
         errors = io.StringIO()
@@ -38,6 +47,8 @@ def site_builder(
                 base_url="",
                 stdout=io.StringIO(),
                 stderr=errors,
+                documents=documents,
+                memo=memo,
             )
         except SosgenError as exc:
             raise SosgenError(f"{errors.getvalue()}{exc}") from None

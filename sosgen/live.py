@@ -1,0 +1,62 @@
+"""What a long-running process (`sosgen serve`) keeps between builds: the loaded model
+value of every file, and the pages of the last build.
+
+`MemoryDocuments` is a `repo.Documents`: it answers a file from memory while the
+file's stamp (size, times, inode) is the one taken just before it was loaded, and
+passes the rest to the parse cache. A file whose stamp is too recent to prove it
+unchanged (changed within two seconds of being stamped, as Git's racily clean files)
+is loaded again each time until it is old enough. Files that are no longer asked for
+are forgotten. Because unchanged files keep their very objects, the views built from
+them compare equal by identity, which is what makes `site.PageMemo` cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sosgen.parse_pool import Stamp, stamp_of
+from sosgen.repo import Documents, Loaded
+
+RACY_NS = 2_000_000_000
+
+
+@dataclass
+class MemoryDocuments:
+    inner: Documents
+    racy_ns: int = RACY_NS  # tests set 0: every stamp is then trusted at once
+    known: dict[str, tuple[str, Stamp, Loaded]] = field(default_factory=dict)
+    reused: int = 0
+    loaded: int = 0
+
+    def __call__(
+        self, root: Path, wanted: Sequence[tuple[str, str]]
+    ) -> Iterator[tuple[str, Loaded]]:
+        self.reused = self.loaded = 0
+        misses: list[tuple[str, str]] = []
+        stamps: dict[str, tuple[str, Stamp | None]] = {}
+        kept: dict[str, tuple[str, Stamp, Loaded]] = {}
+        now = time.time_ns()
+        for relpath, schema in wanted:
+            try:
+                stamp: Stamp | None = stamp_of(os.stat(os.path.join(root, relpath)))
+            except OSError:
+                stamp = None
+            found = self.known.get(relpath)
+            if found is not None and stamp is not None and found[:2] == (schema, stamp):
+                kept[relpath] = found
+                self.reused += 1
+                yield relpath, found[2]
+                continue
+            stamps[relpath] = (schema, stamp)
+            misses.append((relpath, schema))
+        for relpath, loaded in self.inner(root, misses):
+            self.loaded += 1
+            schema, stamp = stamps[relpath]
+            if stamp is not None and max(stamp[1], stamp[2]) < now - self.racy_ns:
+                kept[relpath] = (schema, stamp, loaded)
+            yield relpath, loaded
+        self.known = kept
