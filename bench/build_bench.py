@@ -69,7 +69,7 @@ def stages(data: Path, *, engine_name: str) -> dict[str, float]:
     from sosgen.site import BuildInfo, render_site
     from sosgen.views.pages import plan_pages
     from sosgen.views.plan import site_data
-    from sosgen.write import write_site
+    from sosgen.write import SiteWriter
 
     today = dt.date.fromisoformat(TODAY)
     times: dict[str, float] = {}
@@ -89,22 +89,21 @@ def stages(data: Path, *, engine_name: str) -> dict[str, float]:
     timed("graphviz start", engine.version)
     graphs = [p.graph for p in plan.pages if p.graph]  # type: ignore[attr-defined]
     timed(f"draw {len(graphs)} graphs", lambda: [draw(g, engine) for g in graphs])
-    result = timed(
-        "render pages (1 process, graphs stubbed)",
-        lambda: render_site(
-            site,  # type: ignore[arg-type]
-            renderer=Renderer(data),
-            engine=engine,
-            build=BuildInfo(),
-            drawer=lambda graph, engine: "<svg></svg>",
-            jobs=1,
-        ),
-    )
     with tempfile.TemporaryDirectory() as out:
+        writer = SiteWriter(Path(out) / "site", repo_root=data)
         timed(
-            "write",
-            lambda: write_site(result.files, Path(out) / "site", repo_root=data),  # type: ignore[attr-defined]
+            "render and stage pages (1 process, graphs stubbed)",
+            lambda: render_site(
+                site,  # type: ignore[arg-type]
+                renderer=Renderer(data),
+                engine=engine,
+                build=BuildInfo(),
+                writer=writer,
+                drawer=lambda graph, engine: "<svg></svg>",
+                jobs=1,
+            ),
         )
+        timed("commit", writer.commit)
     return times
 
 

@@ -1,5 +1,5 @@
 """Render the site: pages (planned by `sosgen.views.pages`) and graphs to strings, plus
-the stylesheet and the data files, gathered in `SiteFiles` for the one writer.
+the stylesheet and the data files, handed one by one to the one writer (`sosgen.write`).
 
 Graphs are drawn in a second thread while pages render (the engine releases the
 GIL while it lays out); with `jobs=2` a forked worker process renders half of the
@@ -36,7 +36,7 @@ from sosgen.render import OVERRIDES, PACKAGED, Renderer
 from sosgen.views.minutes import MinutesView
 from sosgen.views.pages import Page, Plan, plan_pages
 from sosgen.views.plan import SiteData
-from sosgen.write import SiteFiles
+from sosgen.write import SiteWriter, stage, stamp
 
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 NAV = (
@@ -90,15 +90,18 @@ class SiteGlobals:
 
 @dataclass
 class PageMemo:
-    """The pages of the previous build in this process and what each was rendered
-    from. A page whose path, template, view and graph are equal to last time's, in a
-    build with equal globals, build facts and template sources, is not rendered again.
-    Equality is cheap where it matters: the model objects of files that did not change
-    are the very same objects (`sosgen.live.MemoryDocuments`), so comparing two views
-    mostly compares identities."""
+    """The pages of the previous build in this process: what each was rendered from
+    and the stamp of the file written. A page whose path, template, view and graph are
+    equal to last time's, in a build with equal globals, build facts and templates,
+    and whose file still has its stamp, is not rendered again. Equality is cheap where
+    it matters: the model objects of files that did not change are the very same
+    objects (`sosgen.live.MemoryDocuments`), so comparing two views mostly compares
+    identities."""
 
     key: tuple[Any, ...] = ()
-    pages: dict[str, tuple[Page, str]] = field(default_factory=dict)
+    target: Path | None = None
+    pages: dict[str, tuple[Page, str]] = field(default_factory=dict)  # path -> page, stamp
+    pending: list[Page] = field(default_factory=list)  # rendered, waiting for `settle`
     feed: dict[dt.date, tuple[Any, str]] = field(default_factory=dict)
     reused: int = 0
     _renderer: tuple[str, Renderer] | None = None
@@ -110,19 +113,38 @@ class PageMemo:
             self._renderer = (sources, Renderer(root))
         return self._renderer[1]
 
-    def begin(self, key: tuple[Any, ...]) -> None:
+    def begin(self, key: tuple[Any, ...], target: Path) -> None:
         self.reused = 0
-        if key != self.key:
-            self.key = key
+        self.pending = []
+        if key != self.key or target != self.target:
+            self.key, self.target = key, target
             self.pages.clear()
             self.feed.clear()
 
-    def get(self, page: Page) -> str | None:
+    def kept(self, page: Page) -> bool:
         found = self.pages.get(page.path)
-        if found is None or found[0] != page:
-            return None
+        if found is None or self.target is None or found[0] != page:
+            return False
+        if stamp(self.target, page.path) != found[1]:
+            return False  # the file was changed or removed since
         self.reused += 1
-        return found[1]
+        return True
+
+    def settle(self) -> None:
+        """After the commit: remember the pages of this build and their files' stamps."""
+        pages: dict[str, tuple[Page, str]] = {}
+        if self.target is not None:
+            for page in self.pending:
+                found = stamp(self.target, page.path)
+                if found:
+                    pages[page.path] = (page, found)
+        self.pages, self.pending = pages, []
+
+    def forget(self) -> None:
+        """A build failed: trust nothing of the last one."""
+        self.pages.clear()
+        self.feed.clear()
+        self.pending = []
 
 
 def template_sources(root: Path) -> str:
@@ -241,10 +263,10 @@ def data_files(
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    files: SiteFiles
+    files: int
     pages: int
     graphs: int
-    rendered: int  # pages rendered this time (the others came from the memo)
+    rendered: int  # pages rendered this time (the others were kept from the last build)
 
 
 def render_site(
@@ -253,63 +275,73 @@ def render_site(
     renderer: Renderer,
     engine: Engine,
     build: BuildInfo,
+    writer: SiteWriter,
     drawer: Callable[[Graph, Engine], str] = draw,
     jobs: int = 1,
     memo: PageMemo | None = None,
 ) -> BuildResult:
-    """Every file of the site as bytes. With a `memo` of this process's previous
-    build, pages whose inputs are equal to last time's are taken from it."""
+    """Render every file of the site into `writer`, one at a time. With a `memo` of
+    this process's previous build, a page whose inputs are equal to last time's and
+    whose file is as that build left it is not rendered again."""
     plan = plan_pages(data)
-    files = SiteFiles()
     globals_ = SiteGlobals.of(data)
     if memo is not None:
-        memo.begin((globals_, build, engine.name, renderer))
-    known = {p.path: memo.get(p) for p in plan.pages} if memo is not None else {}
-    todo = [p for p in plan.pages if known.get(p.path) is None]
+        memo.begin((globals_, build, engine.name, renderer), writer.target)
+    kept = {p.path for p in plan.pages if memo is not None and memo.kept(p)}
+    todo = [p for p in plan.pages if p.path not in kept]
     plain = [p for p in todo if p.graph is None]
     drawn = [p for p in todo if p.graph is not None]
     links: dict[str, Links] = {}
     if len(plain) < FORK_FROM:
         jobs = 1
     # Fork before any thread starts: the worker gets a copy of everything planned.
-    worker, mine = _fork_half(plain, renderer, globals_, build) if jobs > 1 else (None, plain)
-    rendered: dict[str, str] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphviz") as pool:
-        svgs = [pool.submit(drawer, p.graph, engine) for p in drawn if p.graph]
-        for page in mine:
-            rendered[page.path] = _render(renderer, page, globals_, build, None, links)
-        for page, future in zip(drawn, svgs, strict=True):
-            svg = Markup(unique_ids(future.result()))
-            rendered[page.path] = _render(renderer, page, globals_, build, svg, links)
-    if worker is not None:
-        for path, content in worker.result():
-            rendered[path] = content.decode("utf-8")
+    worker, mine = (
+        _fork_half(plain, renderer, globals_, build, writer.target) if jobs > 1 else (None, plain)
+    )
+    try:
+        for path in sorted(kept):
+            writer.adopt(path, None)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphviz") as pool:
+            svgs = [pool.submit(drawer, p.graph, engine) for p in drawn if p.graph]
+            for page in mine:
+                writer.add(page.path, _render(renderer, page, globals_, build, None, links))
+            for page, future in zip(drawn, svgs, strict=True):
+                svg = Markup(unique_ids(future.result()))
+                writer.add(page.path, _render(renderer, page, globals_, build, svg, links))
+        if worker is not None:
+            for path, staged in worker.result():
+                writer.adopt(path, staged)
+            worker = None
+        writer.add("style.css", renderer.render("style.css", {}))
+        for path, text in data_files(data, plan, renderer, build, memo).items():
+            writer.add(path, text)
+    finally:
+        if worker is not None:  # something failed here: collect the worker's files
+            for _, staged in worker.result():
+                if staged is not None:
+                    Path(staged).unlink(missing_ok=True)
     if memo is not None:
-        memo.pages = {p.path: (p, known.get(p.path) or rendered[p.path]) for p in plan.pages}
-    for page in plan.pages:
-        files.add(page.path, known.get(page.path) or rendered[page.path])
-    files.add("style.css", renderer.render("style.css", {}))
-    for path, text in data_files(data, plan, renderer, build, memo).items():
-        files.add(path, text)
+        memo.pending = plan.pages
     graphs = sum(1 for p in plan.pages if p.graph is not None)
-    return BuildResult(files, len(plan.pages), graphs, len(todo))
+    return BuildResult(len(writer), len(plan.pages), graphs, len(todo))
 
 
 FORK_FROM = 200  # pages to render: below this, forking costs more than it saves
 
 
-_FORKED: tuple[Renderer, Sequence[Page], SiteGlobals, BuildInfo] | None = None
+_FORKED: tuple[Renderer, Sequence[Page], SiteGlobals, BuildInfo, Path] | None = None
 
 
 def _fork_half(
-    pages: list[Page], renderer: Renderer, data: SiteGlobals, build: BuildInfo
-) -> tuple[Future[list[tuple[str, bytes]]] | None, list[Page]]:
-    """Hand every other page to a forked worker; where fork is missing, keep them all."""
+    pages: list[Page], renderer: Renderer, data: SiteGlobals, build: BuildInfo, target: Path
+) -> tuple[Future[list[tuple[str, str | None]]] | None, list[Page]]:
+    """Hand every other page to a forked worker, which stages its files beside their
+    places (`write.stage`); where fork is missing, keep them all."""
     global _FORKED
     if "fork" not in multiprocessing.get_all_start_methods():
         return None, pages
     theirs, mine = pages[1::2], pages[0::2]
-    _FORKED = (renderer, theirs, data, build)
+    _FORKED = (renderer, theirs, data, build, target)
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         future = pool.submit(_render_forked)
@@ -319,14 +351,22 @@ def _fork_half(
     return future, mine
 
 
-def _render_forked() -> list[tuple[str, bytes]]:
+def _render_forked() -> list[tuple[str, str | None]]:
     assert _FORKED is not None, "only runs in a worker forked by _fork_half"
-    renderer, pages, data, build = _FORKED
+    renderer, pages, data, build, target = _FORKED
     links: dict[str, Links] = {}
-    return [
-        (page.path, _render(renderer, page, data, build, None, links).encode("utf-8"))
-        for page in pages
-    ]
+    safe: set[Path] = set()
+    done: list[tuple[str, str | None]] = []
+    try:
+        for page in pages:
+            text = _render(renderer, page, data, build, None, links)
+            done.append((page.path, stage(target, page.path, text.encode("utf-8"), safe)))
+    except BaseException:
+        for _, staged in done:
+            if staged is not None:
+                Path(staged).unlink(missing_ok=True)
+        raise
+    return done
 
 
 _SVG_ID = re.compile(r'(<g id=")([^"]*)(")')

@@ -236,6 +236,19 @@ def test_a_typo_in_a_template_fails_the_build(small, run):
     assert "template teams.html" in result.err and "no_such_name" in result.err
 
 
+def test_a_build_that_fails_while_rendering_leaves_the_site_as_it_was(small, run):
+    assert run("-C", small, "build", "--today", TODAY).code == 0
+    site = small / "site"
+    before = {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    # a change every page shows, then a template that fails after many pages are rendered
+    teams = small / "teams.yaml"
+    teams.write_text(teams.read_text("utf-8").replace("organization: ", "organization: New "))
+    (small / "templates").mkdir()
+    (small / "templates/teams.html").write_text("{{ no_such_name }}", "utf-8")
+    assert run("-C", small, "build", "--today", TODAY).code == 1
+    assert {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before
+
+
 def _build_in_subprocess(
     root: Path, out: Path, *, seed: str, tz: str, cwd: Path, jobs: str
 ) -> None:

@@ -132,11 +132,12 @@ def build(
     from sosgen.render import Renderer
     from sosgen.site import BuildInfo, render_site
     from sosgen.svg_cache import SvgCache
-    from sosgen.write import write_site
+    from sosgen.write import SiteWriter
 
     data = load(root, today=today, err=stderr, cache=cache, documents=documents)
     engine = get_engine(engine_name)
     svgs = SvgCache(root, engine) if cache else None
+    writer = SiteWriter(out, repo_root=root)
     # The loaded model lives until the end: keep the cyclic collector from walking it
     # again and again (a quarter of the render time at 450 meetings).
     gc.freeze()
@@ -146,24 +147,32 @@ def build(
             renderer=memo.renderer(root) if memo is not None else Renderer(root),
             engine=engine,
             build=BuildInfo(commit=commit, base_url=base_url, stamp=stamp),
+            writer=writer,
             drawer=svgs.draw if svgs else draw,
             jobs=jobs or auto_jobs(len(data.meetings)),
             memo=memo,
         )
+        written = writer.commit()
+    except BaseException:
+        writer.abort()  # the output folder stays as the last build left it
+        if memo is not None:
+            memo.forget()
+        raise
     finally:
         gc.unfreeze()
-    written = write_site(result.files, out, repo_root=root)
+    if memo is not None:
+        memo.settle()
     if svgs is not None:
         svgs.save()
     if inputs is not None:
-        build_state.record(root, out, inputs, result.files)
+        build_state.record(root, out, inputs, writer.paths)
     seconds = time.perf_counter() - started
     if svgs is not None and not svgs.drawn:  # the engine never started: do not start it
         graphs = f"{result.graphs} graphs as drawn before ({engine.name} engine)"
     else:
         graphs = f"{result.graphs} graphs drawn with {describe(engine)}"
     print(
-        f"built {result.pages} pages and {len(result.files) - result.pages} other files "
+        f"built {result.pages} pages and {result.files - result.pages} other files "
         f"into {out} in {seconds:.2f} s; {graphs}; {written.written} written, "
         f"{written.unchanged} unchanged, {written.removed} removed",
         file=stdout,
