@@ -199,8 +199,9 @@ def data_files(
             f"{len(view.decisions)} decisions, {len(view.raised)} action items raised",
             content_html=content(view),
         )
-        for view in plan.minutes
-        if view.date < next_day
+        for view in sorted(
+            (v for v in plan.minutes if v.date < next_day), key=lambda v: v.date, reverse=True
+        )[: feeds.FEED_ENTRIES]  # the feed keeps only these: render no more
     ]
     org = data.org.organization
     events = [
