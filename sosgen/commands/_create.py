@@ -1,4 +1,11 @@
-"""Shared by `new-meeting` and `update`: load the repository, then create one file safely.
+"""Shared by `new-meeting`, `update` and `rotation`: load the repository; for the first
+two, create one file safely.
+
+Loading reads through the parse cache (`sosgen.cache`) when `.sosgen-cache/` is there
+(`build`, `serve` and `check` make it) and keeps it up to date, but never creates it:
+in a repository without one, a run that refuses to write adds nothing to the tree.
+What is written does not depend on the cache: a damaged entry is a miss, and the file
+is parsed again.
 
 Creating is idempotent: a file that already holds exactly the bytes that would be
 written is "up to date", and anything else that exists is never overwritten
@@ -9,11 +16,15 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from sosgen import model as m
+from sosgen import repo as r
 from sosgen import safewrite
+from sosgen.cache import ParseCache
+from sosgen.cache_folder import CACHE_DIR
 from sosgen.diagnostics import Diagnostic, Severity
 from sosgen.errors import SosgenError
 
@@ -24,6 +35,25 @@ class Outcome(enum.Enum):
     CREATED = "created"
     UP_TO_DATE = "up to date"
     DRY_RUN = "dry run"
+
+
+def load(
+    root: Path,
+    *,
+    cache: bool,
+    parse_update: Callable[[str], bool] = lambda relpath: True,
+    parse_records: bool = True,
+) -> tuple[m.Repository, list[Diagnostic]]:
+    """The repository and its diagnostics (`repo.load_repository`), read through the parse
+    cache if `cache` is true and the repository has one."""
+    use = cache and (root / CACHE_DIR).is_dir()
+    repo, problems, _ = r.load_repository(
+        root,
+        parse_update=parse_update,
+        parse_records=parse_records,
+        documents=ParseCache(enabled=use),
+    )
+    return repo, problems
 
 
 def refuse_on_errors(problems: list[Diagnostic], what: str, *, err: TextIO | None = None) -> None:

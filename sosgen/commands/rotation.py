@@ -1,7 +1,8 @@
 """Print the ambassador rotation on a date (default: today): for each team, who is the
 ambassador, since when, how many meetings they have served and for how many sprints;
 a team whose ambassador has served more than `checks.ambassador_max_sprints` is
-marked for rotation."""
+marked for rotation. Reads teams.yaml and the list of meetings, through the parse cache
+in .sosgen-cache/ if the repository has one."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import TextIO
 
 from sosgen import model as m
 from sosgen import repo as r
-from sosgen.commands._create import refuse_on_errors, require_org
+from sosgen.commands._create import load, refuse_on_errors, require_org
 from sosgen.rotation import current_stint, sprints_served
 
 HEADINGS = ("team", "ambassador", "since", "meetings served", "sprints", "")
@@ -45,8 +46,11 @@ def table(rows: list[tuple[str, ...]]) -> str:
     )
 
 
-def rotation(root: Path, *, day: dt.date, out: TextIO) -> int:
-    repo, problems, _ = r.load_repository(root, parse_update=lambda relpath: False)
+def rotation(root: Path, *, day: dt.date, out: TextIO, cache: bool = True) -> int:
+    # The table needs teams.yaml and the meetings' dates: no update, no meeting record.
+    repo, problems = load(
+        root, cache=cache, parse_update=lambda relpath: False, parse_records=False
+    )
     refuse_on_errors([d for d in problems if d.pos.path == r.TEAMS], "printing the rotation")
     out.write(f"ambassadors on {day}:\n")
     out.write(table(rotation_rows(repo, day)))
@@ -54,12 +58,13 @@ def rotation(root: Path, *, day: dt.date, out: TextIO) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from sosgen.cli import add_today
+    from sosgen.cli import add_no_cache, add_today
 
+    add_no_cache(parser)
     add_today(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from sosgen.cli import today
 
-    return rotation(args.repo, day=today(args), out=sys.stdout)
+    return rotation(args.repo, day=today(args), out=sys.stdout, cache=not args.no_cache)

@@ -2,7 +2,8 @@
 filled in, the four questions left empty (`check` rejects them until answered) and the
 team's blockers still open last time offered as commented lines. DATE defaults to the
 next meeting: the earliest meeting folder from today on, else the next cadence day.
-Never overwrites."""
+Never overwrites. Reads teams.yaml, dependencies.yaml and the team's own updates,
+through the parse cache in .sosgen-cache/ if the repository has one."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import TextIO
 
 from sosgen import plan_meeting as plan
 from sosgen import repo as r
-from sosgen.commands._create import Outcome, create, refuse_on_errors, require_org
+from sosgen.commands._create import Outcome, create, load, refuse_on_errors, require_org
 from sosgen.errors import UsageError
 from sosgen.skeleton import update_text
 
@@ -29,11 +30,16 @@ def update(
     dry_run: bool,
     out: TextIO,
     err: TextIO,
+    cache: bool = True,
 ) -> int:
-    # Only this team's updates are read, and only teams.yaml must be sound: another
-    # team's broken file must not stop an ambassador from starting theirs.
-    repo, problems, _ = r.load_repository(
-        root, parse_update=lambda relpath: relpath.endswith(f"/{team}.yaml")
+    # Only this team's updates are read (no meeting record: the skeleton needs none), and
+    # only teams.yaml must be sound: another team's broken file must not stop an
+    # ambassador from starting theirs.
+    repo, problems = load(
+        root,
+        cache=cache,
+        parse_update=lambda relpath: relpath.endswith(f"/{team}.yaml"),
+        parse_records=False,
     )
     refuse_on_errors([d for d in problems if d.pos.path == r.TEAMS], "writing an update")
     org = require_org(repo)
@@ -79,7 +85,7 @@ def update(
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from sosgen.cli import add_today, parse_date
+    from sosgen.cli import add_no_cache, add_today, parse_date
 
     parser.add_argument("team", metavar="TEAM", help="the team id, as in teams.yaml")
     parser.add_argument(
@@ -91,6 +97,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print what would be written; write nothing"
     )
+    add_no_cache(parser)
     add_today(parser)
 
 
@@ -105,4 +112,5 @@ def run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         out=sys.stdout,
         err=sys.stderr,
+        cache=not args.no_cache,
     )
