@@ -53,21 +53,37 @@ def watched(root: Path, extra: Iterable[Path] = (PACKAGED,)) -> Snapshot:
     """Modification time and size of every input of the site."""
     snap: Snapshot = {}
     for name in (r.TEAMS, r.DEPENDENCIES):
-        _stat(root / name, snap)
+        _stat(os.path.join(root, name), snap)
     for folder in (root / r.MEETINGS, root / OVERRIDES, *extra):
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in filenames:
-                _stat(Path(dirpath) / name, snap)
+        _walk(str(folder), snap)
     return snap
 
 
-def _stat(path: Path, snap: Snapshot) -> None:
+def _walk(folder: str, snap: Snapshot) -> None:
+    """Every file below `folder`, skipping hidden folders; os.scandir, no Path objects:
+    at 450 meetings this runs over 9,000 files every poll."""
     try:
-        info = path.stat()
+        entries = list(os.scandir(folder))
     except OSError:
         return
-    snap[str(path)] = (info.st_mtime_ns, info.st_size)
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                if not entry.name.startswith(".") and not entry.is_symlink():
+                    _walk(entry.path, snap)  # as os.walk: a link to a folder is not entered
+                continue
+            info = entry.stat()
+        except OSError:
+            continue
+        snap[entry.path] = (info.st_mtime_ns, info.st_size)
+
+
+def _stat(path: str, snap: Snapshot) -> None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    snap[path] = (info.st_mtime_ns, info.st_size)
 
 
 class Preview:
