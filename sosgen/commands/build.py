@@ -123,7 +123,9 @@ def build(
         "stamp": stamp.isoformat() if stamp else "",
         "base_url": base_url,
     }
-    inputs = build_state.inputs(root, options) if cache else None
+    # A preview (`documents` given) rebuilds only when its watcher saw a change: no
+    # need to stamp every input to find out whether anything changed.
+    inputs = build_state.inputs(root, options) if cache and documents is None else None
     if inputs is not None and build_state.unchanged(root, out, inputs):
         seconds = time.perf_counter() - started
         print(f"nothing changed since the last build into {out} ({seconds:.2f} s)", file=stdout)
