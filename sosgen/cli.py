@@ -68,12 +68,11 @@ def add_today(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_no_cache(parser: argparse.ArgumentParser) -> None:
+def add_no_cache(parser: argparse.ArgumentParser, meaning: str = "parse every file") -> None:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="neither read nor write the cache in .sosgen-cache/ (parse every file, draw "
-        "every graph, build even if nothing changed)",
+        help=f"neither read nor write the cache in .sosgen-cache/ ({meaning})",
     )
 
 

@@ -221,7 +221,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         help=f"processes rendering pages (default: 2 from {PARALLEL_FROM} meetings on)",
     )
-    add_no_cache(parser)
+    add_no_cache(parser, "parse every file, draw every graph, build even if nothing changed")
     add_today(parser)
 
 
