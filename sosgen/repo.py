@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,7 +31,8 @@ MEETINGS = "meetings"
 RECORD = "_meeting.yaml"
 
 _DATE_DIR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
+_UPDATE_FILE = re.compile(r"([a-z0-9][a-z0-9-]{0,39})\.yaml\Z")  # <team id>.yaml
+_NAME = operator.attrgetter("name")  # of an os.DirEntry: listings are sorted by it
 
 # A file's typed value (see `sosgen.schema`) and its diagnostics.
 Parsed = tuple[Any, list[Diagnostic]]
@@ -144,7 +146,9 @@ def scan(root: Path) -> Layout:
     meetings: list[MeetingFiles] = []
     meetings_dir = root / MEETINGS
     if meetings_dir.is_dir():
-        for entry in sorted(os.scandir(meetings_dir), key=lambda e: e.name):
+        with os.scandir(meetings_dir) as entries:
+            listed = sorted(entries, key=_NAME)
+        for entry in listed:
             meeting = _scan_meeting(entry, problems)
             if meeting is not None:
                 meetings.append(meeting)
@@ -173,8 +177,15 @@ def _scan_meeting(entry: os.DirEntry[str], problems: list[Diagnostic]) -> Meetin
         return None
     updates: dict[str, str] = {}
     record = None
-    for file in sorted(os.scandir(entry.path), key=lambda e: e.name):
-        name, frel = file.name, f"{rel}/{file.name}"
+    with os.scandir(entry.path) as files:
+        listed = sorted(files, key=_NAME)
+    for file in listed:  # thousands in a large repository: the common case comes first
+        name = file.name
+        team = _UPDATE_FILE.match(name)
+        if team is not None and file.is_file(follow_symlinks=False):
+            updates[team.group(1)] = f"{rel}/{name}"
+            continue
+        frel = f"{rel}/{name}"
         if name.startswith("."):
             continue
         if name == RECORD:
@@ -187,8 +198,6 @@ def _scan_meeting(entry: os.DirEntry[str], problems: list[Diagnostic]) -> Meetin
                     "not a regular file; updates are plain files named <team>.yaml",
                 )
             )
-        elif name.endswith(".yaml") and _ID.match(name.removesuffix(".yaml")):
-            updates[name.removesuffix(".yaml")] = frel
         elif name.lower().endswith((".yaml", ".yml")):
             problems.append(error(Pos(frel), "layout", _bad_name(name, entry.path)))
         elif not name.lower().endswith((".md", ".txt")):

@@ -9,15 +9,17 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from sosgen import codeowners as co
 from sosgen import repo as r
 from sosgen.cache import ParseCache
 from sosgen.diagnostics import Diagnostic, Severity
 from sosgen.errors import UsageError
 from sosgen.report import report
-from sosgen.rules import run_rules
+from sosgen.rules import kind_of, run_rules
+
+if TYPE_CHECKING:  # imported where used: `check PATH` of meeting files reads no CODEOWNERS
+    from sosgen import codeowners as co
 
 GLOBAL_FILES = (r.TEAMS, r.DEPENDENCIES)
 
@@ -52,8 +54,13 @@ def collect(
         parse_records=everything or any(p.endswith("/" + r.RECORD) for p in wanted),
         documents=ParseCache(enabled=cache),
     )
-    problems += run_rules(repo, today=today, codeowners=load_codeowners(root), change=change)
-    if wanted and not everything:
+    if everything:
+        problems += run_rules(repo, today=today, codeowners=load_codeowners(root), change=change)
+    else:
+        # Only the diagnostics of PATHs and of the global files are shown: run only the
+        # rules that can report on those kinds of file (no CODEOWNERS file is one of them).
+        kinds = {kind_of(path) for path in (*wanted, *GLOBAL_FILES)}
+        problems += run_rules(repo, today=today, change=change, kinds=kinds)
         problems = [d for d in problems if d.pos.path in wanted or d.pos.path in GLOBAL_FILES]
     files = len(layout.all_files()) if everything else len(wanted)
     return problems, files
@@ -79,6 +86,8 @@ def check(
 
 def load_codeowners(root: Path) -> tuple[co.CodeownersFile, ...]:
     """The CODEOWNERS files sosgen generated, wherever GitHub or GitLab would look."""
+    from sosgen import codeowners as co
+
     found = []
     for relpath in dict.fromkeys(p for where in co.LOCATIONS.values() for p in where):
         path = root / relpath
@@ -102,6 +111,8 @@ def change_of(root: Path, author: str | None, changed: Sequence[str] | None) -> 
             "--author and --changed go together: the pull request's author and the files "
             "it changes (e.g. from `git diff --name-only`)"
         )
+    from sosgen import codeowners as co
+
     return co.Change(author, tuple(r.relpaths(root, changed)))
 
 

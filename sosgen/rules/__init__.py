@@ -1,21 +1,46 @@
 """The rules of `sosgen check`: small functions, each yielding diagnostics.
 
 A rule module exposes `RULES`, a tuple of `Rule`s. Each rule has an id (used in
-output, in the README and in `checks: {off: [...]}`), a severity and a function
-of the `Context`. Errors depend only on the repository; anything that depends on
-today's date is a warning.
+output, in the README and in `checks: {off: [...]}`), a severity, a function
+of the `Context` and the kinds of file its diagnostics point at. Errors depend only
+on the repository; anything that depends on today's date is a warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sosgen import model as m
-from sosgen.codeowners import Change, CodeownersFile
 from sosgen.diagnostics import Diagnostic, Pos, Severity, error, warning
+
+if TYPE_CHECKING:  # imported where used: `check` of meeting files reads no CODEOWNERS
+    from sosgen.codeowners import Change, CodeownersFile
+
+# The kinds of file a diagnostic can point at (`kind_of`). `sosgen check PATH...` shows
+# only the diagnostics of PATHs and of the two global files, so it runs only the rules
+# that can report on one of their kinds (`run_rules(kinds=...)`).
+TEAMS = "teams.yaml"
+DEPENDENCIES = "dependencies.yaml"
+RECORD = "meeting record"  # meetings/<date>/_meeting.yaml
+UPDATE = "update"  # meetings/<date>/<team>.yaml
+FOLDER = "meeting folder"  # meetings/<date>
+OTHER = "other file"  # a CODEOWNERS file
+
+
+def kind_of(path: str) -> str:
+    """The kind of file a repository-relative POSIX path names."""
+    if path in (TEAMS, DEPENDENCIES):
+        return path
+    parts = path.split("/")
+    if parts[0] != "meetings" or len(parts) not in (2, 3):
+        return OTHER
+    if len(parts) == 2:
+        return FOLDER
+    return RECORD if parts[2] == "_meeting.yaml" else UPDATE
 
 
 @dataclass(frozen=True)
@@ -54,6 +79,7 @@ class Rule:
     severity: Severity
     summary: str  # one line for the README and `sosgen rules`
     check: Callable[[Context], Iterable[tuple[Pos, str]]]
+    reports: tuple[str, ...]  # the kinds of file its diagnostics point at (`kind_of`)
 
     def run(self, ctx: Context) -> Iterator[Diagnostic]:
         make = error if self.severity is Severity.ERROR else warning
@@ -80,8 +106,10 @@ def run_rules(
     today: dt.date,
     codeowners: tuple[CodeownersFile, ...] = (),
     change: Change | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[Diagnostic]:
-    """Every diagnostic of every rule, less the warnings switched off in `checks.off`."""
+    """Every diagnostic of every rule, less the warnings switched off in `checks.off`;
+    with `kinds`, only of the rules that can report on one of those kinds of file."""
     if repo.org is None:
         return []
     ctx = Context(repo, repo.org, today, codeowners, change)
@@ -89,6 +117,8 @@ def run_rules(
     out: list[Diagnostic] = []
     for rule in all_rules():
         if rule.severity is Severity.WARNING and rule.id in off:
+            continue
+        if kinds is not None and not any(kind in kinds for kind in rule.reports):
             continue
         out.extend(rule.run(ctx))
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sosgen.diagnostics import Pos, Severity
-from sosgen.rules import Context, Rule
+from sosgen.rules import DEPENDENCIES, Context, Rule
 
 Found = Iterator[tuple[Pos, str]]
 
@@ -69,11 +69,13 @@ RULES = (
         E,
         "a dependency on itself, or status and dates that disagree",
         dependency_consistent,
+        (DEPENDENCIES,),
     ),
     Rule(
         "dependency-overdue",
         W,
         "an open dependency past its needed-by date (uses today)",
         dependency_overdue,
+        (DEPENDENCIES,),
     ),
 )

@@ -8,7 +8,7 @@ from sosgen import model as m
 from sosgen.cadence import meeting_days
 from sosgen.diagnostics import Pos, Severity
 from sosgen.rotation import current_stint
-from sosgen.rules import Context, Rule
+from sosgen.rules import FOLDER, RECORD, Context, Rule
 
 Found = Iterator[tuple[Pos, str]]
 
@@ -103,20 +103,38 @@ def skipped_meeting(ctx: Context) -> Found:
 E, W = Severity.ERROR, Severity.WARNING
 RULES = (
     Rule(
-        "id-date", E, "an action or parking-lot id that does not carry its meeting's date", id_dates
+        "id-date",
+        E,
+        "an action or parking-lot id that does not carry its meeting's date",
+        id_dates,
+        (RECORD,),
     ),
     Rule(
         "too-many-attendees",
         W,
         "more attendees than one per team plus the facilitator",
         too_many_attendees,
+        (RECORD,),
     ),
-    Rule("over-timebox", W, "the estimated agenda is longer than the timebox", over_timebox),
-    Rule("missing-update", W, "a team without an update for a past meeting", missing_update),
+    Rule(
+        "over-timebox",
+        W,
+        "the estimated agenda is longer than the timebox",
+        over_timebox,
+        (RECORD,),
+    ),
+    Rule(
+        "missing-update",
+        W,
+        "a team without an update for a past meeting",
+        missing_update,
+        (RECORD, FOLDER),
+    ),
     Rule(
         "skipped-meeting",
         W,
         "a day of the cadence with no meeting between the first and the last",
         skipped_meeting,
+        (RECORD, FOLDER),
     ),
 )

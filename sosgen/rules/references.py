@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from sosgen import model as m
 from sosgen.diagnostics import Pos, Severity
-from sosgen.rules import Context, Rule
+from sosgen.rules import DEPENDENCIES, RECORD, TEAMS, UPDATE, Context, Rule
 
 Found = Iterator[tuple[Pos, str]]
 
@@ -213,39 +213,60 @@ def team_rotation(ctx: Context) -> Found:
 
 E, W = Severity.ERROR, Severity.WARNING
 RULES = (
-    Rule("unknown-team", E, "a team id that is not in teams.yaml", unknown_team),
-    Rule("unknown-person", E, "a person id that is not under `people:`", unknown_person),
+    Rule(
+        "unknown-team",
+        E,
+        "a team id that is not in teams.yaml",
+        unknown_team,
+        (DEPENDENCIES, UPDATE, RECORD),
+    ),
+    Rule(
+        "unknown-person",
+        E,
+        "a person id that is not under `people:`",
+        unknown_person,
+        (TEAMS, DEPENDENCIES, UPDATE, RECORD),
+    ),
     Rule(
         "unknown-dependency",
         E,
         "a dependency id that is not in dependencies.yaml",
         unknown_dependency,
+        (UPDATE, RECORD),
     ),
     Rule(
-        "unknown-cluster", E, "a team's cluster is not declared under `clusters:`", unknown_cluster
+        "unknown-cluster",
+        E,
+        "a team's cluster is not declared under `clusters:`",
+        unknown_cluster,
+        (TEAMS,),
     ),
     Rule(
         "duplicate-id",
         E,
         "two teams, dependencies, actions or parking-lot topics share an id",
         duplicate_id,
+        (TEAMS, DEPENDENCIES, RECORD),
     ),
     Rule(
         "reserved-id",
         E,
         "an id that cannot be a file name everywhere (con, nul, com1...)",
         reserved_id,
+        (TEAMS,),
     ),
     Rule(
         "unknown-rule",
         E,
         "`checks.off` names a rule that does not exist or is an error",
         checks_off,
+        (TEAMS,),
     ),
     Rule(
         "team-rotation",
         E,
         "a rotation out of date order, or an ambassador who is not a member",
         team_rotation,
+        (TEAMS,),
     ),
 )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sosgen import model as m
 from sosgen.diagnostics import Pos, Severity
-from sosgen.mentions import MentionFinder
 from sosgen.rotation import current_stint, scheduled_ambassador, sprints_served
-from sosgen.rules import Context, Rule
+from sosgen.rules import TEAMS, UPDATE, Context, Rule
+
+if TYPE_CHECKING:
+    from sosgen.mentions import MentionFinder
 
 Found = Iterator[tuple[Pos, str]]
 
@@ -67,9 +70,11 @@ def ambassador_too_long(ctx: Context) -> Found:
 
 
 def blocker_names_team(ctx: Context) -> Found:
-    finder = MentionFinder(ctx.org.teams)
+    finder = None  # made at the first blocker (most updates have none): a costly expression
     for update in ctx.updates():
         for item in update.blockers:
+            if finder is None:
+                finder = _mention_finder(ctx.org)
             for mention in finder.find(item.text):
                 if mention.team != update.team and mention.team not in item.teams:
                     yield (
@@ -81,6 +86,12 @@ def blocker_names_team(ctx: Context) -> Found:
                             f"{mention.team}`"
                         ),
                     )
+
+
+def _mention_finder(org: m.Org) -> MentionFinder:
+    from sosgen.mentions import MentionFinder
+
+    return MentionFinder(org.teams)
 
 
 def update_location(ctx: Context) -> Found:
@@ -112,29 +123,34 @@ RULES = (
         E,
         "an update's `team`/`meeting` differ from its file name and folder",
         update_location,
+        (UPDATE,),
     ),
     Rule(
         "status-not-coordination",
         W,
         "an item names no other team: status, not coordination",
         status_not_coordination,
+        (UPDATE,),
     ),
     Rule(
         "ambassador-not-scheduled",
         W,
         "the update's ambassador is not the rotation's for that date",
         ambassador_not_scheduled,
+        (UPDATE,),
     ),
     Rule(
         "ambassador-too-long",
         W,
         "the same ambassador for more than `ambassador_max_sprints` sprints",
         ambassador_too_long,
+        (TEAMS,),
     ),
     Rule(
         "blocker-names-team",
         W,
         "a blocker's text names a team that `needs` does not",
         blocker_names_team,
+        (UPDATE,),
     ),
 )
