@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from sosgen import model as m
@@ -107,6 +108,41 @@ def as_of(dep: m.Dependency, day: dt.date) -> m.Dependency | None:
     if dep.raised > day:
         return None
     if dep.status == "delivered" and (dep.delivered is None or dep.delivered > day):
-        status = "committed" if dep.committed is not None else "open"
-        return replace(dep, status=status, delivered=None)
+        return _undelivered(dep)
     return dep
+
+
+def _undelivered(dep: m.Dependency) -> m.Dependency:
+    status = "committed" if dep.committed is not None else "open"
+    return replace(dep, status=status, delivered=None)
+
+
+class Timeline:
+    """Dependencies as they stood on any day, `as_of` each, with every view made once:
+    the replay and the per-meeting briefings ask for all of them at every meeting."""
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, deps: Iterable[m.Dependency]) -> None:
+        # (raised, the day it stops being open or None, the view until then, after)
+        self._entries: list[tuple[dt.date, dt.date | None, m.Dependency, m.Dependency]] = [
+            (d.raised, d.delivered, _undelivered(d), d)
+            if d.status == "delivered"
+            else (d.raised, None, d, d)
+            for d in deps
+        ]
+
+    def views(self, day: dt.date) -> list[m.Dependency | None]:
+        """`[as_of(d, day) for d in deps]`."""
+        return [
+            None if raised > day else late if until is not None and until <= day else early
+            for raised, until, early, late in self._entries
+        ]
+
+    def known(self, day: dt.date) -> tuple[m.Dependency, ...]:
+        """The dependencies raised by `day`, as they stood: `as_of` without the absent."""
+        return tuple(
+            late if until is not None and until <= day else early
+            for raised, until, early, late in self._entries
+            if raised <= day
+        )

@@ -16,12 +16,12 @@ import bisect
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sosgen import model as m
 from sosgen.actions import CLOSED, ActionState
-from sosgen.rotation import current_stint, sprints_served
+from sosgen.rotation import Rotation, Rotations, sprints_served
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +45,16 @@ class MeetingHealth:
         return self.closed / self.reviewed if self.reviewed else None
 
 
-def expected_teams(org: m.Org, meeting: m.Meeting) -> tuple[str, ...]:
+def expected_teams(
+    org: m.Org, meeting: m.Meeting, rotation: Callable[[m.Team], Rotation] | None = None
+) -> tuple[str, ...]:
     """The teams that owe an update: those with an ambassador in force on the day, and
-    any the facilitator listed under `expected:`, in the order of teams.yaml."""
+    any the facilitator listed under `expected:`, in the order of teams.yaml. Asking
+    for many meetings, pass the teams' `Rotations`, made once."""
+    rotation = rotation or Rotations(org.teams)
     listed = meeting.record.expected if meeting.record else {}
-    return tuple(
-        t.id for t in org.teams if t.id in listed or current_stint(t, meeting.date) is not None
-    )
+    day = meeting.date
+    return tuple(t.id for t in org.teams if t.id in listed or rotation(t).started(day))
 
 
 def names_other_team(item: m.Item, team: str) -> bool:
@@ -87,9 +90,10 @@ def meeting_health(
     lead = _lead_times(repo.dependencies)
     lead_days = [d for d, _ in lead]
     limit = org.checks.ambassador_max_sprints
+    rotation = Rotations(org.teams)
     rows = []
     for meeting in repo.meetings:
-        expected = expected_teams(org, meeting)
+        expected = expected_teams(org, meeting, rotation)
         items = coordination = 0
         for team, update in meeting.updates.items():
             for item in update.items():
@@ -99,7 +103,7 @@ def meeting_health(
         median = statistics.median(days for _, days in lead[:upto]) if upto else None
         over = []
         for candidate in org.teams:
-            stint = current_stint(candidate, meeting.date)
+            stint = rotation(candidate).stint(meeting.date)
             if stint is not None and sprints_served(stint, meeting.date, org.cadence) > limit:
                 over.append(candidate.id)
         reviewed, closed = reviews.get(meeting.date, (0, 0))

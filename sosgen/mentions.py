@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,12 @@ class Mention:
 
 
 class MentionFinder:
-    """One regular expression over every team's words; longest words win."""
+    r"""One regular expression over every team's words; longest words win.
+
+    Most text names no team, and the expression tries every team's words at every
+    character. So ASCII text is first split into its runs of [\w-]: a word matches
+    only where one of them is the word's leading run (see `leading_run`), and text
+    with none of those runs is passed over in a fraction of the time."""
 
     def __init__(self, teams: Iterable[m.Team]) -> None:
         self._owner: dict[str, str] = {}
@@ -33,9 +39,22 @@ class MentionFinder:
             if self._owner
             else None
         )
+        runs = [leading_run(word) for word in self._owner]
+        self._runs = None if None in runs else frozenset(r.encode() for r in runs if r)
+
+    def may_name(self, text: str) -> bool:
+        """False when `find(text)` is surely empty, told at a glance; else True. For
+        many texts at once, ask about them joined by new lines."""
+        if self._pattern is None:
+            return False
+        return (
+            self._runs is None
+            or not text.isascii()
+            or not self._runs.isdisjoint(text.encode().translate(_RUNS).split())
+        )
 
     def find(self, text: str) -> list[Mention]:
-        if self._pattern is None:
+        if self._pattern is None or not self.may_name(text):
             return []
         return [
             Mention(self._owner[_fold(match.group())], match.group(), match.start(), match.end())
@@ -51,6 +70,42 @@ class MentionFinder:
 
 def _fold(word: str) -> str:
     return " ".join(word.casefold().split())
+
+
+_ASCII = "".join(map(chr, range(128)))
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")  # [\w-] of ASCII, lower-cased
+# Bytes of ASCII text to its runs of [\w-], lower-cased, with a space for the rest.
+_RUNS = bytes(ord(c.lower()) if c.lower() in _WORD else ord(" ") for c in map(chr, range(256)))
+
+
+@functools.cache
+def _ascii_matches(char: str) -> frozenset[str]:
+    """The ASCII characters, lower-cased, that `char` of a team's word matches in the
+    expression (case ignored): asked of the regular expression engine itself, as a
+    literal and in a set, the two forms `trie_pattern` may compile to."""
+    escaped = re.escape(char)
+    found = {*re.findall(escaped, _ASCII, re.IGNORECASE)}
+    found |= {*re.findall(f"[{escaped}]", _ASCII, re.IGNORECASE)}
+    return frozenset(c.lower() for c in found)
+
+
+def leading_run(word: str) -> str | None:
+    r"""The run of [\w-] that every match of `word` (folded) in ASCII text shows whole,
+    lower-cased: where a match starts no [\w-] precedes it, and its leading characters
+    are [\w-] ones up to white space, another character or the word's end (which no
+    [\w-] may follow). "" when the word matches no ASCII text; None when this cannot
+    be told from its characters (a leading non-word character, or one matching both)."""
+    run = ""
+    for char in word:
+        found = frozenset(" ") if char == " " else _ascii_matches(char)
+        if not found:
+            return ""
+        if found.isdisjoint(_WORD):
+            return run or None
+        if len(found) > 1 or not found <= _WORD:
+            return None
+        run += min(found)
+    return run
 
 
 def trie_pattern(words: Iterable[str]) -> str:

@@ -19,15 +19,19 @@ difference from a bootstrap over dependencies (cases of one dependency move toge
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import random
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
+from operator import add, itemgetter, mul
 
 from sosgen import model as m
 from sosgen.board import as_of
-from sosgen.intel.risk import History, assess, history, snapshot
+from sosgen.intel.risk import History, Snapshot, assess, history, snapshot
 
 MIN_CASES = 100  # scored (meeting, dependency) cases
 MIN_DEPENDENCIES = 20  # dependencies with a known outcome
@@ -35,6 +39,10 @@ MIN_PER_CLASS = 5  # of them late, and on time
 TOP_K = 3
 BOOTSTRAP = 400
 NOT_ENOUGH = "not enough history"
+# A bootstrap round's total case weight W below this keeps every sum and product
+# `_weighted_auc` makes in floats a multiple of 1/2 no larger than W**2 <= 2**52, so
+# exact: the same AUC then comes out of integer sums to the bit.
+EXACT_WEIGHT = 2**26
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +126,17 @@ def replay(repo: m.Repository, *, until: dt.date | None = None) -> list[Case]:
     for meeting in repo.meetings:
         if meeting.date > end:
             break
-        snap = snapshot(h, meeting.date)
-        for dep in scrubbed.dependencies:
+        snap: Snapshot | None = None  # made at the meeting's first case
+        views = h.timeline.views(meeting.date)
+        for dep, view in zip(scrubbed.dependencies, views, strict=True):
             late = outcomes[dep.id]
-            view = as_of(dep, meeting.date)
             if late is None or view is None or not view.is_open:
                 continue
             left = (view.needed_by - meeting.date).days
             if left < 0:
                 continue  # already late: nothing left to predict
+            if snap is None:
+                snap = snapshot(h, meeting.date)
             risk = assess(view, h, today=meeting.date, snap=snap)
             cases.append(Case(meeting.date, dep.id, risk.score, left, late))
     return cases
@@ -191,6 +201,56 @@ def _aucs(cases: Sequence[Case]) -> tuple[float | None, float | None]:
     return auc([c.score for c in cases], labels), auc([-c.days_left for c in cases], labels)
 
 
+def _picker(indices: Sequence[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
+    """`seq -> tuple(seq[i] for i in indices)` in one call: `itemgetter` from two on."""
+    if len(indices) >= 2:
+        return itemgetter(*indices)
+    return lambda seq: tuple(seq[i] for i in indices)
+
+
+class _Ranked:
+    """One score's cases ranked once, for AUCs whose case weights are how often each
+    case's dependency was drawn: for each late case its dependency and how many
+    on-time cases score below it and at most it; the on-time cases' dependencies,
+    lowest score first."""
+
+    __slots__ = ("_below", "_late", "_on_time", "_upto")
+
+    def __init__(self, scores: Sequence[float], labels: Sequence[bool], owner: Sequence[int]):
+        on_time = sorted((i for i, y in enumerate(labels) if not y), key=scores.__getitem__)
+        ranked = [scores[i] for i in on_time]
+        late = [i for i, y in enumerate(labels) if y]
+        self._late = _picker([owner[i] for i in late])
+        self._below = _picker([bisect.bisect_left(ranked, scores[i]) for i in late])
+        self._upto = _picker([bisect.bisect_right(ranked, scores[i]) for i in late])
+        self._on_time = _picker([owner[i] for i in on_time])
+
+    def auc(self, drawn: Sequence[int]) -> float | None:
+        """`_weighted_auc` in integers: twice its wins are the sum over late cases of
+        weight * (on-time weight below it + on-time weight at most it)."""
+        cum = list(accumulate(self._on_time(drawn), initial=0))
+        late = self._late(drawn)
+        wins2: int = sum(map(mul, late, map(add, self._below(cum), self._upto(cum))))
+        late_total, on_time_total = sum(late), cum[-1]
+        if late_total == 0 or on_time_total == 0:
+            return None
+        return wins2 / (2 * late_total * on_time_total)  # correctly rounded, as float / is
+
+
+def _auc_of_draws(
+    scores: Sequence[float], labels: Sequence[bool], owner: Sequence[int]
+) -> Callable[[Sequence[int]], float | None]:
+    """The AUC with each case weighted by how often its dependency (`owner`) was drawn,
+    one draw per dependency: ranked once and summed in integers when that gives
+    `_weighted_auc`'s float to the bit (a round's weight under EXACT_WEIGHT, no NaN
+    score), else `_weighted_auc` itself."""
+    most = max(Counter(owner).values(), default=0)
+    if len(set(owner)) * most < EXACT_WEIGHT and all(s == s for s in scores):
+        return _Ranked(scores, labels, owner).auc
+    groups = _tie_groups(scores)
+    return lambda drawn: _weighted_auc(groups, labels, [float(drawn[o]) for o in owner])
+
+
 def difference_interval(
     cases: Sequence[Case], *, rounds: int = BOOTSTRAP, seed: int = 0
 ) -> tuple[float, float] | None:
@@ -200,17 +260,16 @@ def difference_interval(
     index = {dep: n for n, dep in enumerate(ids)}
     owner = [index[c.dependency] for c in cases]
     labels = [c.late for c in cases]
-    by_score = _tie_groups([c.score for c in cases])
-    by_days = _tie_groups([-c.days_left for c in cases])
+    by_score = _auc_of_draws([c.score for c in cases], labels, owner)
+    by_days = _auc_of_draws([-c.days_left for c in cases], labels, owner)
     rng = random.Random(seed)
     diffs = []
     for _ in range(rounds):
         drawn = [0] * len(ids)
         for n in rng.choices(range(len(ids)), k=len(ids)):
             drawn[n] += 1
-        weights = [float(drawn[o]) for o in owner]
-        a = _weighted_auc(by_score, labels, weights)
-        b = _weighted_auc(by_days, labels, weights)
+        a = by_score(drawn)
+        b = by_days(drawn)
         if a is not None and b is not None:
             diffs.append(a - b)
     if len(diffs) < rounds // 2:

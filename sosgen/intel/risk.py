@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sosgen import model as m
-from sosgen.board import as_of
+from sosgen.board import Timeline
 
 HIGH, MEDIUM = 4.0, 2.0
 DEFAULT_LEAD_DAYS = 14  # typical lead time until three deliveries say otherwise
@@ -71,6 +71,7 @@ class History:
     dependencies: tuple[m.Dependency, ...]
     cited: Mapping[str, tuple[dt.date, ...]]  # dependency id -> meetings a blocker cited it
     names: Mapping[str, str]  # team id -> name
+    timeline: Timeline  # the dependencies as they stood on any day
 
 
 def history(repo: m.Repository) -> History:
@@ -85,7 +86,12 @@ def history(repo: m.Repository) -> History:
         for dep_id in ids:
             cited.setdefault(dep_id, []).append(meeting.date)
     names = {t.id: t.name for t in repo.org.teams} if repo.org else {}
-    return History(repo.dependencies, {k: tuple(v) for k, v in cited.items()}, names)
+    return History(
+        repo.dependencies,
+        {k: tuple(v) for k, v in cited.items()},
+        names,
+        Timeline(repo.dependencies),
+    )
 
 
 def _days(n: int) -> str:
@@ -118,16 +124,19 @@ class Snapshot:
     delivered: Mapping[str, tuple[m.Dependency, ...]]  # provider -> deliveries, oldest first
     waiting: Mapping[str, tuple[m.Dependency, ...]]  # provider -> its open dependencies
     waits: Mapping[str, tuple[m.Dependency, ...]]  # team -> the open dependencies it waits on
+    record: tuple[int, int]  # of every delivery so far, how many were late, and all
 
 
 def snapshot(h: History, today: dt.date) -> Snapshot:
-    known = [v for d in h.dependencies if (v := as_of(d, today)) is not None]
+    known = h.timeline.known(today)
     delivered: dict[str, list[m.Dependency]] = {}
     waiting: dict[str, list[m.Dependency]] = {}
     waits: dict[str, list[m.Dependency]] = {}
+    late = 0
     for d in known:
         if d.status == "delivered" and d.delivered is not None:
             delivered.setdefault(d.depends_on, []).append(d)
+            late += _late(d)
         elif d.is_open:
             waiting.setdefault(d.depends_on, []).append(d)
             waits.setdefault(d.team, []).append(d)
@@ -137,6 +146,7 @@ def snapshot(h: History, today: dt.date) -> Snapshot:
         {k: tuple(sorted(v, key=lambda d: (d.delivered, d.id))) for k, v in delivered.items()},
         {k: tuple(v) for k, v in waiting.items()},
         {k: tuple(v) for k, v in waits.items()},
+        (late, sum(map(len, delivered.values()))),
     )
 
 
@@ -194,14 +204,13 @@ def _record(dep: m.Dependency, snap: Snapshot, provider: str) -> Factor:
     done = snap.delivered.get(dep.depends_on, ())[-RECORD_WINDOW:]
     if not done:
         return Factor("track record", 0, 0.0, f"{provider} has no delivery yet to judge by")
-    everyone = [d for ds in snap.delivered.values() for d in ds]
-    org_late = sum(map(_late, everyone))
-    org_rate = org_late / len(everyone)
+    org_late, everyone = snap.record
+    org_rate = org_late / everyone
     late, n = sum(map(_late, done)), len(done)
     shrunk = (late + RECORD_PRIOR * org_rate) / (n + RECORD_PRIOR)
     points = RECORD_WEIGHT * max(0.0, shrunk - org_rate)
     said = f"{late} of its last {n} late" if late else f"its last {n} on time"
-    org = f"the organisation: {org_late} of {len(everyone)} late"
+    org = f"the organisation: {org_late} of {everyone} late"
     return Factor("track record", late / n, points, f"{provider} delivered {said} ({org})")
 
 
@@ -267,8 +276,7 @@ def rank(repo: m.Repository, today: dt.date) -> list[tuple[m.Dependency, Risk]]:
     h = history(repo)
     snap = snapshot(h, today)
     ranked = []
-    for dep in repo.dependencies:
-        view = as_of(dep, today)
+    for dep, view in zip(repo.dependencies, h.timeline.views(today), strict=True):
         if view is not None and view.is_open:
             ranked.append((dep, assess(view, h, today=today, snap=snap)))
     ranked.sort(key=lambda pair: (-pair[1].score, pair[0].needed_by, pair[0].id))

@@ -126,18 +126,26 @@ def undeclared_mentions(repo: m.Repository) -> list[Suggestion]:
     found: dict[frozenset[str], list[tuple[str, str, str, str, Evidence]]] = {}
     covering: dict[dt.date, frozenset[frozenset[str]]] = {}
     for meeting, update in _said(repo):
-        if meeting.date not in covering:
-            covering[meeting.date] = open_pairs(repo, meeting.date)
-        for item in update.items():
+        items = update.items()
+        if not terms.finder.may_name("\n".join(item.text for item in items)):
+            continue  # most updates name no team in their text
+        for item in items:
+            mentions = terms.finder.find(item.text)
+            if not mentions:
+                continue  # most items: nothing below is needed
             covered = {update.team, *item.teams}
             dep = deps.get(item.dependency)
             if dep is not None:
                 covered |= {dep.team, dep.depends_on}
-            pos = item.at("text")
-            for mention in terms.finder.find(item.text):
+            for mention in mentions:
                 other = mention.team
-                if other in covered or frozenset((update.team, other)) in covering[meeting.date]:
+                if other in covered:
                     continue
+                if meeting.date not in covering:
+                    covering[meeting.date] = open_pairs(repo, meeting.date)
+                if frozenset((update.team, other)) in covering[meeting.date]:
+                    continue
+                pos = item.at("text")
                 evidence = Evidence(
                     text=mention.term,
                     path=pos.path,

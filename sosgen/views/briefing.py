@@ -4,8 +4,9 @@ and whether the meeting is healthy. One for now, and one per meeting.
 
 The briefing for now also says how well the risk score would have ranked this
 repository's past (the backtest, with its number of cases). The backtest replays the
-whole history, a third of a second at 450 meetings, so the per-meeting briefings go
-without it."""
+whole history, under a fifth of a second at 450 meetings, so the per-meeting briefings
+go without it. Those ask about every meeting: the rotation and the dependencies as they
+stood come from indexes made once (`SiteData.rotations`, `SiteData.timeline`)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sosgen import model as m
-from sosgen.board import Level
+from sosgen.board import Assessment, Level, assess
 from sosgen.charts import Point
 from sosgen.health import MeetingHealth
 from sosgen.intel import BacktestResult
-from sosgen.rotation import current_stint, sprints_served
+from sosgen.rotation import sprints_served
 from sosgen.views.agenda import Said
 from sosgen.views.board import DepRow
 from sosgen.views.history import ReviewLine
-from sosgen.views.plan import SiteData, assess_all, dependencies_on
+from sosgen.views.plan import SiteData, dependencies_on
 
 CHART_MEETINGS = 30  # the charts show the last this many meetings
 
@@ -104,12 +105,22 @@ def _escalations(lines: Sequence[ReviewLine]) -> tuple[Escalation, ...]:
 
 
 def _at_risk(data: SiteData, day: dt.date) -> tuple[DepRow, ...]:
-    deps = dependencies_on(data, day) if day != data.today else data.repo.dependencies
-    verdicts = assess_all(deps, data.org, day) if day != data.today else data.assessments
+    if day == data.today:
+        deps, verdict = data.repo.dependencies, data.assessments.__getitem__
+    else:
+        deps = dependencies_on(data, day)
+        # `assess_all(deps, data.org, day)[id]`, for the open ones only: the last
+        # dependency of an id gives its colour.
+        last = {d.id: d for d in deps}
+        near = data.org.checks.near_days
+
+        def verdict(dep_id: str) -> Assessment:
+            return assess(last[dep_id], today=day, near_days=near)
+
     found = [
-        DepRow(d, verdicts[d.id])
+        DepRow(d, colour)
         for d in deps
-        if d.is_open and verdicts[d.id].level in (Level.RED, Level.AMBER)
+        if d.is_open and (colour := verdict(d.id)).level in (Level.RED, Level.AMBER)
     ]
     return tuple(
         sorted(
@@ -132,7 +143,7 @@ def _rotation(data: SiteData, day: dt.date) -> tuple[Rotation, ...]:
     limit = data.org.checks.ambassador_max_sprints
     out = []
     for team in data.org.teams:
-        stint = current_stint(team, day)
+        stint = data.rotations(team).stint(day)
         if stint is not None:
             served = sprints_served(stint, day, data.org.cadence)
             out.append(Rotation(team.id, stint.person, served, served > limit))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from sosgen import model as m
 from sosgen.actions import ActionState, TopicState
 from sosgen.health import MeetingHealth, expected_teams
-from sosgen.rotation import scheduled_ambassador
 from sosgen.views.history import ReviewLine
 from sosgen.views.plan import SiteData
 
@@ -73,13 +72,13 @@ def minutes(
 ) -> MinutesView:
     meetings = data.meetings
     meeting = meetings[index]
-    expected = set(expected_teams(data.org, meeting))
+    expected = set(expected_teams(data.org, meeting, data.rotations))
     sections = tuple(
         TeamSection(
             team=team,
             update=meeting.updates.get(team.id),
             expected=team.id in expected,
-            scheduled=scheduled_ambassador(team, meeting.date),
+            scheduled=data.rotations(team).ambassador(meeting.date),
         )
         for team in data.org.teams
         if team.id in expected or team.id in meeting.updates

@@ -12,11 +12,12 @@ from functools import cached_property
 
 from sosgen import model as m
 from sosgen.actions import ActionState, TopicState, derive_actions, derive_parking
-from sosgen.board import Assessment, as_of, assess
+from sosgen.board import Assessment, Timeline, assess
 from sosgen.cadence import next_meeting_day
 from sosgen.errors import SosgenError
 from sosgen.health import MeetingHealth, meeting_health
 from sosgen.intel import BacktestResult, Risk, Suggestion, backtest, rank, text_suggestions
+from sosgen.rotation import Rotations
 
 
 @dataclass(frozen=True, repr=False)
@@ -70,6 +71,16 @@ class SiteData:
         return next((mt for mt in self.repo.meetings if mt.date == day), None)
 
     @cached_property
+    def rotations(self) -> Rotations:
+        """Every team's ambassador rotation, indexed once for the per-meeting pages."""
+        return Rotations(self.org.teams)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """The dependencies as they stood on any day, for the per-meeting pages."""
+        return Timeline(self.repo.dependencies)
+
+    @cached_property
     def risks(self) -> Mapping[str, Risk]:
         """The risk of every dependency open on `today`, by id."""
         return {dep.id: risk for dep, risk in rank(self.repo, self.today)}
@@ -113,7 +124,7 @@ def assess_all(deps: tuple[m.Dependency, ...], org: m.Org, day: dt.date) -> dict
 
 def dependencies_on(data: SiteData, day: dt.date) -> tuple[m.Dependency, ...]:
     """The dependencies as they stood on `day`, as far as their dates tell."""
-    return tuple(d for d in (as_of(dep, day) for dep in data.repo.dependencies) if d)
+    return data.timeline.known(day)
 
 
 def before(data: SiteData, day: dt.date) -> SiteData:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sosgen import model as m
 from sosgen.actions import ActionState
 from sosgen.health import expected_teams
-from sosgen.rotation import sprints_served, stint_end
+from sosgen.rotation import sprints_served
 from sosgen.views.board import DepRow, rows
 from sosgen.views.history import review_order
 from sosgen.views.plan import SiteData
@@ -70,13 +70,14 @@ def team_view(data: SiteData, team: m.Team) -> TeamView:
         if update is not None:
             updates.append(UpdateRow(meeting.date, update))
         elif meeting.date < data.next_meeting_date() and team.id in expected_teams(
-            data.org, meeting
+            data.org, meeting, data.rotations
         ):
             updates.append(UpdateRow(meeting.date, None))
     limit = data.org.checks.ambassador_max_sprints
     stints = []
+    rotation = data.rotations(team)
     for stint in reversed(team.ambassadors):
-        end = stint_end(team, stint)
+        end = rotation.end(stint)
         served = sprints_served(stint, min(end or today, today), data.org.cadence)
         stints.append(StintRow(stint.person, stint.start, end, served, served > limit))
     deps = data.repo.dependencies

@@ -1,0 +1,221 @@
+"""The indexes the site's planning uses to stay fast over years of meetings give exactly
+what the straightforward functions give: the rotation by date, the dependencies as
+they stood, the bootstrap's AUCs (to the bit), and the teams a text names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+import random
+import re
+from collections.abc import Sequence
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sosgen.board import Timeline, as_of
+from sosgen.diagnostics import Pos
+from sosgen.health import expected_teams
+from sosgen.intel.backtest import (
+    Case,
+    _auc_of_draws,
+    _Ranked,
+    _tie_groups,
+    _weighted_auc,
+    difference_interval,
+)
+from sosgen.mentions import MentionFinder, leading_run, trie_pattern
+from sosgen.model import (
+    DEPENDENCY_STATUSES,
+    Dependency,
+    Meeting,
+    MeetingRecord,
+    Org,
+    Stint,
+    Team,
+)
+from sosgen.rotation import Rotation, Rotations, current_stint, stint_end
+
+START = dt.date(2026, 1, 1)
+DAYS = st.integers(-3, 40).map(lambda n: START + dt.timedelta(days=n))
+
+
+def team(tid: str, starts: Sequence[dt.date], aliases: tuple[str, ...] = ()) -> Team:
+    stints = tuple(Stint(Pos("teams.yaml"), f"p{i}", day) for i, day in enumerate(starts))
+    return Team(Pos("teams.yaml"), tid, tid.title(), (), stints, aliases=aliases)
+
+
+@given(st.lists(DAYS, max_size=8), st.lists(DAYS, min_size=1, max_size=10))
+def test_the_rotation_index_answers_as_the_rotation_does(starts, days):
+    """Entries in any order, several on one day: the one written last of those begun."""
+    t = team("payments", starts)
+    rotation = Rotation(t)
+    for day in days:
+        assert rotation.stint(day) is current_stint(t, day)
+        assert rotation.started(day) == (current_stint(t, day) is not None)
+    for stint in t.ambassadors:
+        assert rotation.end(stint) == stint_end(t, stint)
+
+
+@given(st.lists(st.lists(DAYS, max_size=4), min_size=1, max_size=4), DAYS, st.booleans())
+def test_expected_teams_with_the_index_are_the_teams_expected(rotations, day, listed):
+    teams = tuple(team(f"t{i}", starts) for i, starts in enumerate(rotations))
+    org = Org(Pos("teams.yaml"), "Org", "dana", {}, teams)
+    record = MeetingRecord(Pos("m"), day, "dana", expected={"t0": "x"} if listed else {})
+    meeting = Meeting(day, "meetings/x", record, {}, frozenset())
+    plain = tuple(
+        t.id for t in teams if (listed and t.id == "t0") or current_stint(t, day) is not None
+    )
+    assert expected_teams(org, meeting) == plain
+    assert expected_teams(org, meeting, Rotations(teams)) == plain
+
+
+def dependency(n: int, status: str, raised: dt.date, delivered: dt.date | None, committed: bool):
+    return Dependency(
+        Pos("dependencies.yaml"),
+        id=f"DEP-{n}",
+        team="checkout",
+        depends_on="payments",
+        what="x",
+        needed_by=START + dt.timedelta(days=20),
+        owner="bob",
+        status=status,
+        raised=raised,
+        committed=START if committed else None,
+        delivered=delivered,
+    )
+
+
+DEPENDENCIES = st.lists(
+    st.tuples(st.sampled_from(DEPENDENCY_STATUSES), DAYS, st.none() | DAYS, st.booleans()),
+    max_size=6,
+).map(lambda found: [dependency(n, *values) for n, values in enumerate(found)])
+
+
+@given(DEPENDENCIES, st.lists(DAYS, min_size=1, max_size=6))
+def test_the_timeline_is_each_dependency_as_of_each_day(deps, days):
+    timeline = Timeline(deps)
+    for day in days:
+        plain = [as_of(d, day) for d in deps]
+        assert timeline.views(day) == plain
+        assert timeline.known(day) == tuple(d for d in plain if d is not None)
+
+
+# The bootstrap: integer sums over ranks give `_weighted_auc`'s floats to the bit.
+
+SCORES = st.sampled_from([0.0, -0.0, 0.5, 1.25, 2.0, 3.1, 4.07, 7.0, -1.0, 1e-9])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(SCORES | st.integers(-9, 9), st.booleans(), st.integers(0, 5)), max_size=40),
+    st.lists(st.integers(0, 6), min_size=6, max_size=6),
+)
+def test_ranked_aucs_equal_the_tie_group_sums_to_the_bit(cases, drawn):
+    scores = [s for s, _, _ in cases]
+    labels = [y for _, y, _ in cases]
+    owner = [o for _, _, o in cases]
+    plain = _weighted_auc(_tie_groups(scores), labels, [float(drawn[o]) for o in owner])
+    fast = _Ranked(scores, labels, owner).auc(drawn)
+    assert fast == plain  # None for both, or the same float: not approximately
+    assert _auc_of_draws(scores, labels, owner)(drawn) == plain
+
+
+def plain_difference_interval(
+    cases: Sequence[Case], *, rounds: int = 400, seed: int = 0
+) -> tuple[float, float] | None:
+    """The bootstrap as first written: a float weight per case, tie groups summed."""
+    ids = sorted({c.dependency for c in cases})
+    index = {dep: n for n, dep in enumerate(ids)}
+    owner = [index[c.dependency] for c in cases]
+    labels = [c.late for c in cases]
+    by_score = _tie_groups([c.score for c in cases])
+    by_days = _tie_groups([-c.days_left for c in cases])
+    rng = random.Random(seed)
+    diffs = []
+    for _ in range(rounds):
+        drawn = [0] * len(ids)
+        for n in rng.choices(range(len(ids)), k=len(ids)):
+            drawn[n] += 1
+        weights = [float(drawn[o]) for o in owner]
+        a = _weighted_auc(by_score, labels, weights)
+        b = _weighted_auc(by_days, labels, weights)
+        if a is not None and b is not None:
+            diffs.append(a - b)
+    if len(diffs) < rounds // 2:
+        return None
+    diffs.sort()
+    return diffs[math.floor(0.025 * (len(diffs) - 1))], diffs[math.ceil(0.975 * (len(diffs) - 1))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 9), SCORES, st.integers(0, 30), st.booleans()),
+        min_size=1,
+        max_size=60,
+    ),
+    st.integers(0, 3),
+)
+def test_the_bootstrap_interval_is_the_one_first_written(found, seed):
+    cases = [Case(START, f"DEP-{dep}", score, left, late) for dep, score, left, late in found]
+    assert difference_interval(cases, rounds=50, seed=seed) == plain_difference_interval(
+        cases, rounds=50, seed=seed
+    )
+
+
+def test_past_exact_integer_sums_the_bootstrap_sums_floats_as_first_written(monkeypatch):
+    cases = [Case(START, f"DEP-{n % 4}", n % 3 / 2, n % 5, n % 2 == 0) for n in range(30)]
+    fast = difference_interval(cases, rounds=40)
+    assert fast is not None
+    module = importlib.import_module("sosgen.intel.backtest")  # the package's name is the function
+    monkeypatch.setattr(module, "EXACT_WEIGHT", 0)
+    assert (
+        difference_interval(cases, rounds=40) == fast == plain_difference_interval(cases, rounds=40)
+    )
+    nan = [math.nan, 1.0, 0.5]  # no order to rank by: the tie groups as first written
+    labels, owner = [True, False, True], [0, 1, 1]
+    plain = _weighted_auc(_tie_groups(nan), labels, [1.0, 2.0, 2.0])
+    assert _auc_of_draws(nan, labels, owner)([1, 2]) == plain
+
+
+# Mentions: the quick look at ASCII text passes over only text the expression would.
+
+# Characters whose case rules reach ASCII (long s, Kelvin sign) and others. Not the
+# dotless i nor the dotted I: a text matching a word through them folds to no word.
+LETTERS = "abkisAKS-. ()@_0\u017f\u212a\u00df\u00e9\u00c9"
+WORDS = st.text(alphabet=LETTERS, min_size=1, max_size=6).map(lambda w: " ".join(w.split()))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.lists(WORDS.filter(bool), min_size=1, max_size=3), min_size=1, max_size=3),
+    st.lists(st.text(alphabet=LETTERS + "\n\t", max_size=40), min_size=1, max_size=4),
+)
+def test_the_finder_finds_what_the_expression_alone_finds(aliases, texts):
+    teams = [team(f"team{i}", (), tuple(words)) for i, words in enumerate(aliases)]
+    finder = MentionFinder(teams)
+    owner: dict[str, str] = {}
+    for t in teams:
+        for word in (t.id, t.name, *t.aliases):
+            owner.setdefault(" ".join(word.casefold().split()), t.id)
+    plain = re.compile(rf"(?<![\w-])(?:{trie_pattern(owner)})(?![\w-])", re.IGNORECASE)
+    for text in texts:
+        expected = [
+            (owner[" ".join(found.group().casefold().split())], found.group(), found.start())
+            for found in plain.finditer(text)
+        ]
+        assert [(f.team, f.term, f.start) for f in finder.find(text)] == expected
+        assert finder.may_name(text) or not expected
+    assert finder.may_name("\n".join(texts)) or not any(map(plain.search, texts))
+
+
+def test_a_word_s_leading_run_is_what_every_match_shows_whole():
+    assert leading_run("payments") == "payments"
+    assert leading_run("token service") == "token"
+    assert leading_run("data-platform.v2") == "data-platform"
+    assert leading_run("\u017fhip") == "ship"  # the long s matches s and S
+    assert leading_run("\u212ae") == "ke"  # so does the Kelvin sign k and K
+    assert leading_run("zürich") == ""  # no ASCII text can match it
+    assert leading_run(".net") is None  # starts with a non-word character: no run to look for
