@@ -56,10 +56,14 @@ class MentionFinder:
     def find(self, text: str) -> list[Mention]:
         if self._pattern is None or not self.may_name(text):
             return []
-        return [
-            Mention(self._owner[_fold(match.group())], match.group(), match.start(), match.end())
-            for match in self._pattern.finditer(text)
-        ]
+        found = []
+        for match in self._pattern.finditer(text):
+            # Case-insensitive matching knows a few pairs case folding does not (`İ`
+            # matches `i`, but folds to `i̇`): such a match names no team's word.
+            team = self._owner.get(_fold(match.group()))
+            if team is not None:
+                found.append(Mention(team, match.group(), match.start(), match.end()))
+        return found
 
     def teams_in(self, text: str) -> list[str]:
         seen: dict[str, None] = {}

@@ -254,3 +254,13 @@ def test_every_planted_restatement_is_found(synthetic):
     found = {(s.teams[0], s.evidence[0].date) for s in restated_blockers(repo)}
     assert truth.restated
     assert set(truth.restated) <= found
+
+
+def test_a_letter_that_only_matches_without_case_names_no_team() -> None:
+    """`İ` matches `i` case-insensitively but folds to two characters: no crash, no team."""
+    from types import SimpleNamespace
+
+    from sosgen.mentions import MentionFinder
+
+    finder = MentionFinder([SimpleNamespace(id="i", name="I team", aliases=())])  # type: ignore[list-item]
+    assert [(m.team, m.term) for m in finder.find("\u0130, \u0131 and i")] == [("i", "i")]
