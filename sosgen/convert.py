@@ -21,11 +21,11 @@ def _objs(value: Any) -> Iterator[Obj]:
 
 
 def _strs(value: Any) -> tuple[str, ...]:
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, Arr) else ()
+    return tuple([v for v in value if isinstance(v, str)]) if isinstance(value, Arr) else ()
 
 
 def _has(obj: Obj, *names: str) -> bool:
-    return all(obj.get(n) is not None for n in names)
+    return None not in map(obj.get, names)
 
 
 def _located(obj: Obj) -> dict[str, Any]:
@@ -155,20 +155,28 @@ def update(value: Any, *, team: str, meeting: dt.date) -> m.Update | None:
 
 
 def _items(question: str, value: Any) -> tuple[m.Item, ...]:
+    if not isinstance(value, Arr):
+        return ()
+    blockers = question == "blockers"
     items = []
-    for obj in _objs(value):
-        if not _has(obj, "text"):
+    for obj in value:
+        if not isinstance(obj, Obj):
+            continue
+        text = obj.get("text")
+        if text is None:
             continue
         teams: tuple[str, ...]
-        if question == "blockers":
-            teams = (obj["needs"],) if obj.get("needs") else ()
+        if blockers:
+            needs = obj.get("needs")
+            teams = (needs,) if needs else ()
         else:
             teams = _strs(obj.get("for"))
         items.append(
             m.Item(
-                **_located(obj),
+                pos=obj.pos,
+                positions=obj.positions,
                 question=question,
-                text=obj["text"],
+                text=text,
                 teams=teams,
                 dependency=obj.get("dependency") or "",
             )

@@ -11,9 +11,10 @@ with a position a person can find.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -23,9 +24,9 @@ MAX_BYTES = 256 * 1024
 MAX_DEPTH = 24
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _Parser: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
+    _Parser = yaml.SafeLoader
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -58,6 +59,46 @@ class Map:
 
 
 Node = Scalar | Seq | Map
+
+_T = TypeVar("_T")
+
+
+def maker(cls: type[_T]) -> Callable[..., _T]:
+    """`cls(*values)` (every field given, in order) for a frozen, slotted dataclass
+    without an `__init__` of its own, made without the generated `__init__`: that one
+    sets each field through `object.__setattr__`, which costs twice as much, and a
+    file has hundreds of positions and nodes (measured)."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    if "__post_init__" in vars(cls) or "__slots__" not in vars(cls) or len(names) > 3:
+        raise TypeError(f"{cls.__name__} cannot be made without its __init__")
+    new = object.__new__
+    first, *others = [getattr(cls, name).__set__ for name in names]
+    if len(names) == 2:
+        second = others[0]
+
+        def make2(a: Any, b: Any) -> _T:
+            obj = new(cls)
+            first(obj, a)
+            second(obj, b)
+            return obj
+
+        return make2
+    second, third = others
+
+    def make3(a: Any, b: Any, c: Any) -> _T:
+        obj = new(cls)
+        first(obj, a)
+        second(obj, b)
+        third(obj, c)
+        return obj
+
+    return make3
+
+
+_pos = maker(Pos)
+_scalar = maker(Scalar)
+_seq = maker(Seq)
+_map = maker(Map)
 
 
 class _Refused(Exception):
@@ -120,10 +161,9 @@ def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _build(text: str, relpath: str) -> Node | None:
-    """One pass over the parser's events with an explicit stack (no recursion)."""
-    parser = _Loader(text)
+    parser = _Parser(text)
     try:
-        return _Builder(relpath, text).run(parser)
+        return _tree(parser.get_event, relpath)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -153,104 +193,99 @@ def _hint(problem: str) -> str:
     return ""
 
 
-class _Open:
-    """A mapping or sequence being built."""
+def _tree(get_event: Callable[[], Any], relpath: str) -> Node | None:
+    """One pass over the parser's events with an explicit stack (no recursion).
 
-    __slots__ = ("index", "is_map", "items", "key", "pos")
-
-    def __init__(self, pos: Pos, is_map: bool) -> None:
-        self.pos = pos
-        self.is_map = is_map
-        self.items: list[Any] = []
-        self.index: dict[str, int] = {}
-        self.key: Scalar | None = None
-
-
-class _Builder:
-    def __init__(self, relpath: str, text: str) -> None:
-        self.relpath = relpath
-        self.text = text
-
-    def pos(self, event: Any) -> Pos:
-        mark = event.start_mark
-        return Pos(self.relpath, mark.line + 1, mark.column + 1)
-
-    def refuse(self, event: Any, message: str) -> _Refused:
-        return _Refused(error(self.pos(event), "yaml-syntax", message))
-
-    def run(self, parser: Any) -> Node | None:
-        stack: list[_Open] = []
-        root: Node | None = None
-        documents = 0
-        relpath = self.relpath
-        while True:
-            event = parser.get_event()
-            kind = type(event)
-            if kind is _SCALAR:
-                self.check_props(event, len(stack))
-                mark = event.start_mark
-                plain = not event.style and bool(event.implicit[0])
-                node: Node = Scalar(
-                    event.value, Pos(relpath, mark.line + 1, mark.column + 1), plain
-                )
-            elif kind is _MAP_START or kind is _SEQ_START:
-                self.check_props(event, len(stack))
-                stack.append(_Open(self.pos(event), kind is _MAP_START))
-                continue
-            elif kind is _MAP_END or kind is _SEQ_END:
-                done = stack.pop()
-                if done.is_map:
-                    node = Map(tuple(done.items), done.pos, done.index)
-                else:
-                    node = Seq(tuple(done.items), done.pos)
-            elif kind is _ALIAS:
-                raise self.refuse(event, "aliases (*name) are not allowed; write the value out")
-            elif kind is _DOC_START:
-                documents += 1
-                if documents > 1:
-                    raise self.refuse(event, "more than one YAML document; keep one per file")
-                continue
-            elif kind is _STREAM_END:
-                return root
-            else:  # stream start, document end
-                continue
-            if not stack:
-                root = node
-            else:
-                self.add(stack[-1], node, event)
-
-    def check_props(self, event: Any, depth: int) -> None:
-        if event.anchor is not None:
-            raise self.refuse(event, f"anchors (&{event.anchor}) are not allowed; write values out")
-        tag = event.tag
-        if tag is not None and tag != "!":
-            raise self.refuse(event, f"explicit tags ({tag}) are not allowed; remove the tag")
-        if depth >= MAX_DEPTH:
-            raise self.refuse(event, f"nesting deeper than {MAX_DEPTH} levels")
-
-    def add(self, parent: _Open, node: Node, event: Any) -> None:
-        if not parent.is_map:
-            parent.items.append(node)
-            return
-        key = parent.key
-        if key is None:
+    The container being built is held in locals (its items, its pos, and for a
+    mapping its key index and the key waiting for its value); `stack` keeps those
+    of the containers around it. This loop runs for every event of every file, so
+    it is written flat: the checks of the rare cases are one test each."""
+    stack: list[tuple[Any, ...]] = []
+    items: list[Any] = []  # the open container's items (a mapping's as (key, value) pairs)
+    index: dict[str, int] | None = None  # a mapping's key -> item number; None in a sequence
+    key: Scalar | None = None  # a mapping's key waiting for its value
+    pos: Pos | None = None  # where the open container starts
+    depth = 0  # open containers
+    root: Node | None = None
+    documents = 0
+    node: Node
+    while True:
+        event = get_event()
+        kind = event.__class__
+        if kind is _SCALAR:
+            if event.anchor is not None or event.tag is not None or depth >= MAX_DEPTH:
+                _check_props(event, depth, relpath)
+            mark = event.start_mark
+            node = _scalar(
+                event.value,
+                _pos(relpath, mark.line + 1, mark.column + 1),
+                not event.style and bool(event.implicit[0]),
+            )
+        elif kind is _MAP_START or kind is _SEQ_START:
+            if event.anchor is not None or event.tag is not None or depth >= MAX_DEPTH:
+                _check_props(event, depth, relpath)
+            stack.append((items, index, key, pos))
+            mark = event.start_mark
+            pos = _pos(relpath, mark.line + 1, mark.column + 1)
+            items, index, key = [], {} if kind is _MAP_START else None, None
+            depth += 1
+            continue
+        elif kind is _MAP_END or kind is _SEQ_END:
+            node = _seq(tuple(items), pos) if index is None else _map(tuple(items), pos, index)
+            items, index, key, pos = stack.pop()
+            depth -= 1
+        elif kind is _ALIAS:
+            raise _refuse(event, relpath, "aliases (*name) are not allowed; write the value out")
+        elif kind is _DOC_START:
+            documents += 1
+            if documents > 1:
+                raise _refuse(event, relpath, "more than one YAML document; keep one per file")
+            continue
+        elif kind is _STREAM_END:
+            return root
+        else:  # stream start, document end
+            continue
+        if not depth:
+            root = node
+        elif index is None:
+            items.append(node)
+        elif key is None:
             if not isinstance(node, Scalar):
                 raise _Refused(error(node.pos, "yaml-syntax", "mapping keys must be plain text"))
-            if node.value in parent.index:
-                first = parent.items[parent.index[node.value]][0].pos
-                raise _Refused(
-                    error(
-                        node.pos,
-                        "yaml-syntax",
-                        f"duplicate key '{node.value}' (first at line {first.line}); "
-                        "keep one of them",
-                    )
-                )
-            parent.key = node
-            return
-        parent.index[key.value] = len(parent.items)
-        parent.items.append((key, node))
-        parent.key = None
+            if node.value in index:
+                raise _duplicate(node, items[index[node.value]][0])
+            key = node
+        else:
+            index[key.value] = len(items)
+            items.append((key, node))
+            key = None
+
+
+def _check_props(event: Any, depth: int, relpath: str) -> None:
+    if event.anchor is not None:
+        raise _refuse(
+            event, relpath, f"anchors (&{event.anchor}) are not allowed; write values out"
+        )
+    tag = event.tag
+    if tag is not None and tag != "!":
+        raise _refuse(event, relpath, f"explicit tags ({tag}) are not allowed; remove the tag")
+    if depth >= MAX_DEPTH:
+        raise _refuse(event, relpath, f"nesting deeper than {MAX_DEPTH} levels")
+
+
+def _refuse(event: Any, relpath: str, message: str) -> _Refused:
+    mark = event.start_mark
+    return _Refused(error(Pos(relpath, mark.line + 1, mark.column + 1), "yaml-syntax", message))
+
+
+def _duplicate(key: Scalar, first: Scalar) -> _Refused:
+    return _Refused(
+        error(
+            key.pos,
+            "yaml-syntax",
+            f"duplicate key '{key.value}' (first at line {first.pos.line}); keep one of them",
+        )
+    )
 
 
 _SCALAR = yaml.ScalarEvent
