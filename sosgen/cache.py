@@ -172,14 +172,12 @@ def fingerprint(schema: str) -> str:
     source of the loader, validator, converter, model and codec, and the schema."""
     found = _fingerprints.get(schema)
     if found is None:
-        from importlib import resources
-
-        from sosgen import convert, load, model
-        from sosgen import schema as schema_module
+        from importlib import resources, util
 
         digest = hashlib.sha256(f"{FORMAT}:{__version__}:{schema}".encode())
-        for module in (load, schema_module, convert, model, codec):
-            digest.update(_source(module.__file__))
+        for name in ("load", "schema", "convert", "model", "codec"):  # found, not imported
+            spec = util.find_spec(f"sosgen.{name}")
+            digest.update(_source(spec.origin if spec else None))
         text = resources.files("sosgen").joinpath(f"schemas/{schema}.schema.json")
         digest.update(text.read_bytes() if text.is_file() else b"-")
         found = _fingerprints[schema] = digest.hexdigest()

@@ -24,7 +24,6 @@ from typing import Any
 
 from sosgen import codec
 from sosgen.diagnostics import Pos, error
-from sosgen.load import MAX_BYTES
 from sosgen.repo import Loaded, load_document
 
 PARALLEL_FROM = 200  # files: below this, a second process costs more than it saves
@@ -63,6 +62,9 @@ def read_file(root: Path, relpath: str, schema: str, *, encode: bool) -> Read:
 def _read(fd: int) -> bytes:
     """Up to MAX_BYTES + 1 bytes (one more than a file may have, so that a larger one
     is refused), read straight from `fd`: no file object (that cost more, measured)."""
+    # Imported here (with PyYAML): a run whose files are all cache hits needs neither.
+    from sosgen.load import MAX_BYTES
+
     chunks = []
     left = MAX_BYTES + 1
     while left:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sosgen import convert
 from sosgen import model as m
 from sosgen.diagnostics import Diagnostic, Pos, error
-from sosgen.load import load_bytes, load_file
-from sosgen.schema import load_schema, validate
+
+# The loader, validator and converter (and PyYAML) are imported by the functions that
+# parse: a run whose files all come from the parse cache needs none of them.
 
 TEAMS = "teams.yaml"
 DEPENDENCIES = "dependencies.yaml"
@@ -48,6 +48,9 @@ Documents = Callable[[Path, Sequence[tuple[str, str]]], Iterable[tuple[str, Load
 
 def parse_document(data: bytes, relpath: str, schema: str) -> Parsed:
     """Parse and validate the bytes of one file (`relpath` names it in diagnostics)."""
+    from sosgen.load import load_bytes
+    from sosgen.schema import load_schema, validate
+
     node, problems = load_bytes(data, relpath)
     if problems:
         return None, problems
@@ -55,6 +58,9 @@ def parse_document(data: bytes, relpath: str, schema: str) -> Parsed:
 
 
 def read_document(root: Path, relpath: str, schema: str) -> Parsed:
+    from sosgen.load import load_file
+    from sosgen.schema import load_schema, validate
+
     node, problems = load_file(root / relpath, relpath)
     if problems:
         return None, problems
@@ -64,6 +70,8 @@ def read_document(root: Path, relpath: str, schema: str) -> Parsed:
 def to_model(relpath: str, schema: str, value: Any) -> Any:
     """The model value of a file's typed value: an `Org`, the dependencies and dismissals,
     a `MeetingRecord` or an `Update` (the last two dated, and named, by their path)."""
+    from sosgen import convert
+
     if schema == "teams":
         return convert.org(value)
     if schema == "dependencies":
