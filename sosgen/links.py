@@ -81,6 +81,10 @@ class Links:
         """An update's four answers (see `sosgen.fragments`)."""
         return fragments.answers(update, self)
 
+    def section(self, s: fragments.Section, prefix: str, heading: str = "h3") -> Markup:
+        """A team's section of the minutes (see `sosgen.fragments`)."""
+        return fragments.section(s, prefix, heading, self)
+
     def meeting(self, day: dt.date, text: str = "") -> Markup:
         label = text or f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
         return Markup('<a href="{}">{}</a>').format(self.url(meeting_path(day)), label)

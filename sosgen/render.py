@@ -8,6 +8,7 @@ HTML-ish templates are autoescaped; `.md` and `.txt` templates are plain text.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
@@ -96,6 +97,14 @@ class Renderer:
     def __init__(self, repo_root: Path | None) -> None:
         self.env = environment(repo_root)
         self._cache: dict[str, jinja2.Template] = {}
+
+    def prepare(self) -> None:
+        """Compile every template now (before forking a worker that would otherwise
+        compile them all again)."""
+        for name in self.env.list_templates(filter_func=_autoescape):
+            # a broken template fails where a page renders it, with its name and line
+            with contextlib.suppress(jinja2.TemplateError):
+                self._cache.setdefault(name, self.env.get_template(name))
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         template = self._cache.get(name)

@@ -295,7 +295,10 @@ def render_site(
     links: dict[str, Links] = {}
     if len(plain) < FORK_FROM:
         jobs = 1
-    # Fork before any thread starts: the worker gets a copy of everything planned.
+    # Fork before any thread starts: the worker gets a copy of everything planned,
+    # templates compiled.
+    if jobs > 1:
+        renderer.prepare()
     worker, mine = (
         _fork_half(plain, renderer, globals_, build, writer.target) if jobs > 1 else (None, plain)
     )
@@ -341,7 +344,11 @@ def _fork_half(
     global _FORKED
     if "fork" not in multiprocessing.get_all_start_methods():
         return None, pages
-    theirs, mine = pages[1::2], pages[0::2]
+    # Every other page of each template: the plan alternates a meeting's minutes (the
+    # heaviest pages) with its briefing, so every other page overall would hand the
+    # worker all the light ones.
+    by_template = sorted(pages, key=lambda p: p.template)
+    theirs, mine = by_template[1::2], by_template[0::2]
     _FORKED = (renderer, theirs, data, build, target)
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
