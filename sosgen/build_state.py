@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sosgen.cache_folder import CacheFolder
+from sosgen.write import stamp_text
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
@@ -59,7 +60,7 @@ def _walk(path: str, name: str, lines: list[str]) -> int:
         lines.append(f"{name} missing")
         return 0
     if not stat.S_ISDIR(info.st_mode):
-        lines.append(f"{name} {_stamp(info)}")
+        lines.append(f"{name} {stamp_text(info)}")
         return max(info.st_mtime_ns, info.st_ctime_ns)
     newest = 0
     with os.scandir(path) as found:
@@ -71,13 +72,9 @@ def _walk(path: str, name: str, lines: list[str]) -> int:
             newest = max(newest, _walk(entry.path, f"{name}/{entry.name}", lines))
         else:
             info = entry.stat(follow_symlinks=False)
-            lines.append(f"{name}/{entry.name} {_stamp(info)}")
+            lines.append(f"{name}/{entry.name} {stamp_text(info)}")
             newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
     return newest
-
-
-def _stamp(info: os.stat_result) -> str:
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 
 def _record_name(out: Path) -> str:
@@ -119,7 +116,7 @@ def _intact(out: Path, outputs: dict[str, Any]) -> bool:
             info = os.stat(os.path.join(out, relpath), follow_symlinks=False)
         except OSError:
             return False
-        if stamp != _stamp(info):
+        if stamp != stamp_text(info):
             return False
     return bool(outputs)
 
@@ -129,7 +126,9 @@ def record(root: Path, out: Path, now: Inputs, written: Iterable[str]) -> None:
     outputs = {}
     for relpath in written:
         try:
-            outputs[relpath] = _stamp(os.stat(os.path.join(out, relpath), follow_symlinks=False))
+            outputs[relpath] = stamp_text(
+                os.stat(os.path.join(out, relpath), follow_symlinks=False)
+            )
         except OSError:
             return  # something moved under us: no record, the next build builds
     folder = CacheFolder.open(root)

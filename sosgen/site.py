@@ -35,7 +35,7 @@ from sosgen.links import Links
 from sosgen.render import OVERRIDES, PACKAGED, Renderer
 from sosgen.views.minutes import MinutesView
 from sosgen.views.pages import Page, Plan, plan_pages
-from sosgen.views.plan import SiteData
+from sosgen.views.plan import Names, SiteData
 from sosgen.write import SiteWriter, stage, stamp
 
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
@@ -63,7 +63,7 @@ class BuildInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class SiteGlobals:
+class SiteGlobals(Names):
     """What every template sees as `data`: the organisation, the day dates are judged
     on, and names for ids."""
 
@@ -74,18 +74,6 @@ class SiteGlobals:
     @staticmethod
     def of(data: SiteData) -> SiteGlobals:
         return SiteGlobals(data.org, data.today, data.teams)
-
-    def person_name(self, person: str) -> str:
-        found = self.org.people.get(person)
-        return found.name if found else person
-
-    def team_name(self, team: str) -> str:
-        found = self.teams.get(team)
-        return found.name if found else team
-
-    def cluster_name(self, cluster: str) -> str:
-        found = self.org.clusters.get(cluster)
-        return found.name if found else cluster
 
 
 @dataclass

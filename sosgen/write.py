@@ -103,9 +103,6 @@ class SiteWriter:
         self._seen.add(path)
         self.paths.append(path)
 
-    def __contains__(self, path: str) -> bool:
-        return path in self._seen
-
     def __len__(self) -> int:
         return len(self.paths)
 
@@ -164,8 +161,11 @@ def stamp(target: Path, rel: str) -> str:
         info = os.stat(os.path.join(target, rel), follow_symlinks=False)
     except OSError:
         return ""
-    if not stat.S_ISREG(info.st_mode):
-        return ""
+    return stamp_text(info) if stat.S_ISREG(info.st_mode) else ""
+
+
+def stamp_text(info: os.stat_result) -> str:
+    """A file's size, times and inode as one string (as Git's index tells a change)."""
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
 
 

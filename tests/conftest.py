@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sosgen import parse_pool
 from sosgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,3 +126,17 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         return Result(code, captured.out, captured.err)
 
     return _run
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files parsed from their bytes (not answered from the cache), as they are."""
+    seen: list[str] = []
+    real = parse_pool.read_file
+
+    def read_file(root: Path, relpath: str, schema: str, *, encode: bool) -> parse_pool.Read:
+        seen.append(relpath)
+        return real(root, relpath, schema, encode=encode)
+
+    monkeypatch.setattr(parse_pool, "read_file", read_file)
+    return seen

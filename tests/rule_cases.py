@@ -4,6 +4,15 @@ P = f"meetings/{DAY}/payments.yaml"
 M = f"meetings/{DAY}/_meeting.yaml"
 
 
+def apply_edits(repo, edits):
+    """Write a case's files into the `repo` fixture (`__delete__` names one to remove)."""
+    for relpath, text in edits.items():
+        if relpath == "__delete__":
+            (repo.root / text).unlink()
+        else:
+            repo.write(relpath, text)
+
+
 def upd(**kw):
     base = {
         "ambassador": "alice",

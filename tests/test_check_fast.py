@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import DAY, ROOT
-from rule_cases import CASES
+from rule_cases import CASES, apply_edits
 
 from sosgen.codeowners import Change
 from sosgen.commands import check
@@ -22,14 +22,6 @@ from sosgen.rules import all_rules, kind_of, run_rules
 
 TODAY = dt.date(2026, 11, 24)
 PAYMENTS = f"meetings/{DAY}/payments.yaml"
-
-
-def _apply(repo, edits):
-    for relpath, text in edits.items():
-        if relpath == "__delete__":
-            (repo.root / text).unlink()
-        else:
-            repo.write(relpath, text)
 
 
 def _meeting_files(repo):
@@ -59,7 +51,7 @@ def test_kind_of(path, kind):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_rule_reports_only_on_the_kinds_of_file_it_declares(case, repo):
-    _apply(repo, CASES[case])
+    apply_edits(repo, CASES[case])
     reports = {rule.id: rule.reports for rule in all_rules()}
     problems, _ = collect(repo.root, today=TODAY)
     assert problems
@@ -79,7 +71,7 @@ def test_the_author_check_reports_on_the_files_it_declares(repo):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_checking_a_file_shows_what_running_every_rule_shows_for_it(case, repo, monkeypatch):
-    _apply(repo, CASES[case])
+    apply_edits(repo, CASES[case])
     paths = _meeting_files(repo)  # (checking a global file checks everything)
     fast = [collect(repo.root, today=TODAY, paths=[path]) for path in paths]
 
@@ -108,7 +100,7 @@ def test_the_author_check_of_one_file(repo, run):
 
 
 def test_checking_an_update_imports_neither_codeowners_nor_the_action_replay(repo):
-    _apply(repo, CASES["codeowners-drift"])  # a CODEOWNERS file that `check` would compare
+    apply_edits(repo, CASES["codeowners-drift"])  # a CODEOWNERS file that `check` would compare
     script = (
         "import sys\n"
         "from sosgen.cli import main\n"

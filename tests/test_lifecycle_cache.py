@@ -16,7 +16,7 @@ import pytest
 from synth import generate
 from test_cache import HOSTILE, SHARD_DAMAGE, Evil, corrupt_payloads
 
-from sosgen import parse_pool, safewrite
+from sosgen import safewrite
 from sosgen.cache_folder import CACHE_DIR
 
 TODAY = "2023-02-04"  # the day after the generated organisation's last meeting
@@ -49,20 +49,6 @@ def copy(generated: Path, tmp_path: Path) -> Iterator[Callable[[str], Path]]:
         return root
 
     yield _copy
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files parsed from their bytes (not answered from the cache), as they are."""
-    seen: list[str] = []
-    real = parse_pool.read_file
-
-    def read_file(root: Path, relpath: str, schema: str, *, encode: bool) -> parse_pool.Read:
-        seen.append(relpath)
-        return real(root, relpath, schema, encode=encode)
-
-    monkeypatch.setattr(parse_pool, "read_file", read_file)
-    return seen
 
 
 def data_files(root: Path) -> dict[str, bytes]:

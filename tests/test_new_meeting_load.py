@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from synth import generate
 
-from sosgen import parse_pool
 from sosgen.commands import _create
 from sosgen.commands import new_meeting as nm
 
@@ -104,17 +103,10 @@ def test_the_same_as_reading_every_update(setup, name, generated, tmp_path, run,
     assert read_less == story(run, roots[1], STORIES[name])
 
 
-def test_reads_the_updates_of_the_last_two_meetings_only(generated, tmp_path, run, monkeypatch):
+def test_reads_the_updates_of_the_last_two_meetings_only(generated, tmp_path, run, parsed):
     root = tmp_path / "org"
     shutil.copytree(generated, root)
-    seen: list[str] = []
-    real = parse_pool.read_file
-
-    def read_file(root: Path, relpath: str, schema: str, *, encode: bool) -> parse_pool.Read:
-        seen.append(relpath)
-        return real(root, relpath, schema, encode=encode)
-
-    monkeypatch.setattr(parse_pool, "read_file", read_file)
+    seen = parsed
     assert run("-C", root, "new-meeting", "--today", "2023-02-04", "--no-cache").code == 0
     records = [p for p in seen if p.endswith("/_meeting.yaml")]
     updates = {p.split("/")[1] for p in seen if p.startswith("meetings/") and p not in records}

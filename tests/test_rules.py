@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rule_cases import CASES
+from rule_cases import CASES, apply_edits
 
 from sosgen.commands.check import collect
 from sosgen.rules import all_rules
@@ -101,14 +101,6 @@ EXPECTED = {
 }
 
 
-def _apply(repo, edits):
-    for relpath, text in edits.items():
-        if relpath == "__delete__":
-            (repo.root / text).unlink()
-        else:
-            repo.write(relpath, text)
-
-
 def test_the_passing_fixture_is_clean(repo):
     problems, _ = collect(repo.root, today=TODAY)
     assert problems == []
@@ -116,7 +108,7 @@ def test_the_passing_fixture_is_clean(repo):
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))
 def test_rule_fires_with_exact_message(rule, repo):
-    _apply(repo, CASES[rule])
+    apply_edits(repo, CASES[rule])
     problems, _ = collect(repo.root, today=TODAY)
     lines = [f"{d.pos}: {d.severity.value}: {d.message}" for d in problems if d.rule == rule]
     assert EXPECTED[rule] in lines
@@ -136,7 +128,7 @@ def test_every_rule_has_a_case():
 
 
 def test_warnings_can_be_switched_off(repo):
-    _apply(repo, CASES["status-not-coordination"])
+    apply_edits(repo, CASES["status-not-coordination"])
     assert [d.rule for d in collect(repo.root, today=TODAY)[0]] == ["status-not-coordination"]
     teams = repo.read("teams.yaml").replace(
         "facilitator: dana", "facilitator: dana\nchecks: {off: [status-not-coordination]}"
@@ -146,6 +138,6 @@ def test_warnings_can_be_switched_off(repo):
 
 
 def test_date_dependent_checks_are_warnings_only(repo):
-    _apply(repo, CASES["dependency-overdue"])
+    apply_edits(repo, CASES["dependency-overdue"])
     problems, _ = collect(repo.root, today=dt.date(2027, 6, 1))
     assert problems and all(d.severity.value == "warning" for d in problems)

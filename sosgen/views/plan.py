@@ -20,8 +20,29 @@ from sosgen.intel import BacktestResult, Risk, Suggestion, backtest, rank, text_
 from sosgen.rotation import Rotations
 
 
+class Names:
+    """Names for ids, for anything that has the organisation and its teams by id: the
+    site's data, and what templates see of it (`sosgen.site.SiteGlobals`)."""
+
+    __slots__ = ()
+    org: m.Org
+    teams: Mapping[str, m.Team]
+
+    def person_name(self, person: str) -> str:
+        found = self.org.people.get(person)
+        return found.name if found else person
+
+    def team_name(self, team: str) -> str:
+        found = self.teams.get(team)
+        return found.name if found else team
+
+    def cluster_name(self, cluster: str) -> str:
+        found = self.org.clusters.get(cluster)
+        return found.name if found else cluster
+
+
 @dataclass(frozen=True, repr=False)
-class SiteData:
+class SiteData(Names):
     repo: m.Repository
     org: m.Org
     today: dt.date
@@ -35,18 +56,6 @@ class SiteData:
     @property
     def meetings(self) -> tuple[m.Meeting, ...]:
         return self.repo.meetings
-
-    def person_name(self, person: str) -> str:
-        found = self.org.people.get(person)
-        return found.name if found else person
-
-    def team_name(self, team: str) -> str:
-        found = self.teams.get(team)
-        return found.name if found else team
-
-    def cluster_name(self, cluster: str) -> str:
-        found = self.org.clusters.get(cluster)
-        return found.name if found else cluster
 
     def next_meeting_date(self) -> dt.date:
         return self._next_meeting_date
