@@ -33,6 +33,7 @@ from sosgen.dot import Graph
 from sosgen.graphviz_engine import Engine, draw
 from sosgen.links import Links
 from sosgen.render import OVERRIDES, PACKAGED, Renderer
+from sosgen.svg_fit import fit_text
 from sosgen.views.minutes import MinutesView
 from sosgen.views.pages import Page, Plan, plan_pages
 from sosgen.views.plan import Names, SiteData
@@ -298,7 +299,7 @@ def render_site(
             for page in mine:
                 writer.add(page.path, _render(renderer, page, globals_, build, None, links))
             for page, future in zip(drawn, svgs, strict=True):
-                svg = Markup(unique_ids(future.result()))
+                svg = Markup(unique_ids(fit_text(future.result())))
                 writer.add(page.path, _render(renderer, page, globals_, build, svg, links))
         if worker is not None:
             for path, staged in worker.result():
