@@ -38,7 +38,9 @@ def fast_exit(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_a_finished_command_ends_the_process_at_once_with_its_code(monkeypatch, fast_exit):
     monkeypatch.setattr(cli, "main", lambda: 3)
-    monkeypatch.setattr(cli.threading, "active_count", lambda: 1)  # whatever runs pytest
+    # whatever else runs in pytest's process: threads, a worker of an earlier test exiting
+    monkeypatch.setattr(cli.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(cli, "_children", lambda: False)
     with pytest.raises(Exited):
         cli.run()
     assert fast_exit == [3]
@@ -46,6 +48,7 @@ def test_a_finished_command_ends_the_process_at_once_with_its_code(monkeypatch, 
 
 def test_a_thread_still_running_gets_the_ordinary_exit(monkeypatch, fast_exit):
     monkeypatch.setattr(cli, "main", lambda: 0)
+    monkeypatch.setattr(cli, "_children", lambda: False)
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
@@ -70,6 +73,15 @@ def test_output_on_a_pipe_is_complete_and_the_code_kept(tmp_path: Path):
     checked = _sosgen(root, "check", "--today", "2026-11-09")
     assert checked.returncode == 1
     assert "teams.yaml:" in checked.stdout + checked.stderr
+
+
+def test_a_child_process_still_running_gets_the_ordinary_exit(monkeypatch, fast_exit):
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    monkeypatch.setattr(cli.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(cli, "_children", lambda: True)
+    with pytest.raises(SystemExit):
+        cli.run()
+    assert fast_exit == []
 
 
 def _sosgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
