@@ -1,5 +1,3 @@
-import sys
+from sosgen.cli import run
 
-from sosgen.cli import main
-
-sys.exit(main())
+run()

@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from sosgen import __version__
 from sosgen.errors import SosgenError, UsageError
@@ -133,3 +136,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+
+
+def run() -> NoReturn:
+    """The program: `main`, then exit. Once the command is done (its files written and
+    closed, its workers joined), tearing the interpreter down only frees memory the
+    kernel frees anyway: a second at 450 meetings, measured. So the process ends at
+    once when nothing else runs in it; otherwise (a thread or child process still
+    alive) it exits the ordinary way, which waits for them."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken pipe: let the ordinary exit report
+        sys.exit(code)
+    if threading.active_count() > 1 or _children():
+        sys.exit(code)
+    os._exit(code)
+
+
+def _children() -> bool:
+    """Whether a child process of `multiprocessing` (a pool's worker) is still alive."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    return multiprocessing is not None and bool(multiprocessing.active_children())

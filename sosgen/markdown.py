@@ -50,19 +50,24 @@ def escape(text: str) -> str:
     )
 
 
-# The two constructs short items use most, in a form whose CommonMark reading is plain:
-# a code span with one backtick on each side, content not starting or ending in a space;
-# strong emphasis whose content starts and ends with a letter or digit and holds no
-# other markup. Anything else goes to the parser.
+# The constructs short items use most, in a form whose CommonMark reading is plain:
+# a code span with one backtick on each side (not two: ``` `a``b` ``` is one span), content
+# not starting or ending in a space;
+# strong emphasis (`**`) and emphasis (`_`) whose content starts and ends with a letter
+# or digit and holds no other markup; an `_` only where it surely opens (at the start,
+# after a space or `(`) and closes (at the end, before a space or `),.;:!?`).
+# Anything else goes to the parser.
+_PLAIN_RUN = r"([A-Za-z0-9](?:[^*`\[\]<&\\_\n\r~]*[A-Za-z0-9])?)"
 _SIMPLE = re.compile(
-    r"`([^`\n ](?:[^`\n]*[^`\n ])?)`"
-    r"|\*\*([A-Za-z0-9](?:[^*`\[\]<&\\_\n\r~]*[A-Za-z0-9])?)\*\*"
+    r"(?<!`)`([^`\n ](?:[^`\n]*[^`\n ])?)`(?!`)"
+    rf"|\*\*{_PLAIN_RUN}\*\*"
+    rf"|_(?<![^ (]_){_PLAIN_RUN}_(?![^ ),.;:!?])"
 )
 
 
 def _simple(text: str) -> str | None:
-    """HTML for a text of plain words, simple code spans and simple strong emphasis; None
-    for anything else."""
+    """HTML for a text of plain words, simple code spans and simple (strong) emphasis;
+    None for anything else."""
     out: list[str] = []
     end = 0
     for match in _SIMPLE.finditer(text):
@@ -70,12 +75,13 @@ def _simple(text: str) -> str | None:
         if _MARKUP.search(between):
             return None
         out.append(escape(between))
-        code, strong = match.group(1), match.group(2)
-        out.append(
-            f"<code>{escape(code)}</code>"
-            if code is not None
-            else f"<strong>{escape(strong)}</strong>"
-        )
+        code, strong, emphasis = match.groups()
+        if code is not None:
+            out.append(f"<code>{escape(code)}</code>")
+        elif strong is not None:
+            out.append(f"<strong>{escape(strong)}</strong>")
+        else:
+            out.append(f"<em>{escape(emphasis)}</em>")
         end = match.end()
     rest = text[end:]
     if _MARKUP.search(rest):

@@ -2,8 +2,9 @@
 the stylesheet and the data files, handed one by one to the one writer (`sosgen.write`).
 
 Graphs are drawn in a second thread while pages render (the engine releases the
-GIL while it lays out); with `jobs=2` a forked worker process renders half of the
-pages. Neither changes a byte of the output.
+GIL while it lays out); with `jobs=2` a forked worker process shares the pages with
+this one, each taking the next page as it finishes one. Neither changes a byte of the
+output.
 
 A page's template sees its own view, the build's facts and `SiteGlobals` (the
 organisation and the day), nothing else of the repository: so a page whose view is
@@ -19,6 +20,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -288,19 +290,25 @@ def render_site(
     # templates compiled.
     if jobs > 1:
         renderer.prepare()
-    worker, mine = (
-        _fork_half(plain, renderer, globals_, build, writer.target) if jobs > 1 else (None, plain)
-    )
+    turns = Turns(_big_first(plain))
+    worker = _fork(turns, renderer, globals_, build, writer.target) if jobs > 1 else None
     try:
         for path in sorted(kept):
             writer.adopt(path, None)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphviz") as pool:
-            svgs = [pool.submit(drawer, p.graph, engine) for p in drawn if p.graph]
-            for page in mine:
-                writer.add(page.path, _render(renderer, page, globals_, build, None, links))
-            for page, future in zip(drawn, svgs, strict=True):
+            waiting = deque((p, pool.submit(drawer, p.graph, engine)) for p in drawn if p.graph)
+
+            def render_drawn() -> None:
+                page, future = waiting.popleft()
                 svg = Markup(unique_ids(fit_text(future.result())))
                 writer.add(page.path, _render(renderer, page, globals_, build, svg, links))
+
+            while (page := turns.take()) is not None:
+                while waiting and waiting[0][1].done():
+                    render_drawn()
+                writer.add(page.path, _render(renderer, page, globals_, build, None, links))
+            while waiting:
+                render_drawn()
         if worker is not None:
             for path, staged in worker.result():
                 writer.adopt(path, staged)
@@ -309,7 +317,8 @@ def render_site(
         for path, text in data_files(data, plan, renderer, build, memo).items():
             writer.add(path, text)
     finally:
-        if worker is not None:  # something failed here: collect the worker's files
+        if worker is not None:  # something failed here: stop the worker, remove its files
+            turns.stop()
             for _, staged in worker.result():
                 if staged is not None:
                     Path(staged).unlink(missing_ok=True)
@@ -322,43 +331,86 @@ def render_site(
 FORK_FROM = 200  # pages to render: below this, forking costs more than it saves
 
 
-_FORKED: tuple[Renderer, Sequence[Page], SiteGlobals, BuildInfo, Path] | None = None
+class Turns:
+    """The pages to render, handed out one at a time to whichever process asks first:
+    the two processes finish together whatever each page costs and however the cores
+    are shared (the graph drawing thread takes its share of this process's). Shared
+    memory when there is a worker, a plain counter otherwise."""
+
+    def __init__(self, pages: Sequence[Page]) -> None:
+        self.pages = pages
+        self._next: Any = None
+        self._local = 0
+
+    def share(self) -> bool:
+        """Make the counter shared by the processes forked from now on."""
+        try:
+            self._next = multiprocessing.get_context("fork").Value("q", self._local)
+        except (OSError, ValueError):  # no shared memory or semaphores here
+            return False
+        return True
+
+    def take(self) -> Page | None:
+        shared = self._next
+        if shared is None:
+            i = self._local
+            self._local = i + 1
+        else:
+            with shared.get_lock():
+                i = shared.value
+                shared.value = i + 1
+        return self.pages[i] if i < len(self.pages) else None
+
+    def stop(self) -> None:
+        """Hand out nothing more."""
+        if self._next is None:
+            self._local = len(self.pages)
+        else:
+            with self._next.get_lock():
+                self._next.value = len(self.pages)
 
 
-def _fork_half(
-    pages: list[Page], renderer: Renderer, data: SiteGlobals, build: BuildInfo, target: Path
-) -> tuple[Future[list[tuple[str, str | None]]] | None, list[Page]]:
-    """Hand every other page to a forked worker, which stages its files beside their
-    places (`write.stage`); where fork is missing, keep them all."""
+def _big_first(pages: Sequence[Page]) -> list[Page]:
+    """The pages of the templates with fewest pages first: those are the overviews (the
+    action items, the team pages), the largest pages; the many small ones then even
+    out the end."""
+    count = Counter(p.template for p in pages)
+    return sorted(pages, key=lambda p: count[p.template])
+
+
+_FORKED: tuple[Renderer, Turns, SiteGlobals, BuildInfo, Path] | None = None
+
+
+def _fork(
+    turns: Turns, renderer: Renderer, data: SiteGlobals, build: BuildInfo, target: Path
+) -> Future[list[tuple[str, str | None]]] | None:
+    """A forked worker that renders the pages it takes from `turns` and stages their
+    files beside their places (`write.stage`); None where fork is missing."""
     global _FORKED
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None, pages
-    # Every other page of each template: the plan alternates a meeting's minutes (the
-    # heaviest pages) with its briefing, so every other page overall would hand the
-    # worker all the light ones.
-    by_template = sorted(pages, key=lambda p: p.template)
-    theirs, mine = by_template[1::2], by_template[0::2]
-    _FORKED = (renderer, theirs, data, build, target)
+    if "fork" not in multiprocessing.get_all_start_methods() or not turns.share():
+        return None
+    _FORKED = (renderer, turns, data, build, target)
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         future = pool.submit(_render_forked)
         pool.shutdown(wait=False)
     finally:
         _FORKED = None
-    return future, mine
+    return future
 
 
 def _render_forked() -> list[tuple[str, str | None]]:
-    assert _FORKED is not None, "only runs in a worker forked by _fork_half"
-    renderer, pages, data, build, target = _FORKED
+    assert _FORKED is not None, "only runs in a worker forked by _fork"
+    renderer, turns, data, build, target = _FORKED
     links: dict[str, Links] = {}
     safe: set[Path] = set()
     done: list[tuple[str, str | None]] = []
     try:
-        for page in pages:
+        while (page := turns.take()) is not None:
             text = _render(renderer, page, data, build, None, links)
             done.append((page.path, stage(target, page.path, text.encode("utf-8"), safe)))
     except BaseException:
+        turns.stop()
         for _, staged in done:
             if staged is not None:
                 Path(staged).unlink(missing_ok=True)

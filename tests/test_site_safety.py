@@ -184,3 +184,41 @@ def test_the_plain_text_shortcut_renders_what_the_parser_renders(text):
     single = text.replace("\n", " ")
     expected = markdown._parser().renderInline(single.strip())
     assert markdown.inline(single) == expected or single != single.strip()
+
+
+_AROUND = st.text(alphabet="ab1 ()[],.;:!?\u00e9-'\"><*`#/_~&\\\u00a0\u3000\t", max_size=3)
+
+
+@given(
+    _AROUND,
+    st.text(alphabet="aZ1", min_size=1, max_size=1),
+    st.text(alphabet="ab1 Z9,.;:!?\u00e9-'\">()#/=", max_size=6),
+    st.text(alphabet="ab9. ", max_size=1),
+    _AROUND,
+)
+def test_the_emphasis_shortcut_renders_what_the_parser_renders(before, first, inner, last, after):
+    text = f"{before}_{first}{inner}{last}_{after}"
+    expected = markdown._parser().renderInline(text.strip())
+    assert markdown.inline(text) == expected or text != text.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "Switch carts to v2 (_needs a client update_)",
+            "Switch carts to v2 (<em>needs a client update</em>)",
+        ),
+        ("Freeze deploys from _Feb 2_, 20:00", "Freeze deploys from <em>Feb 2</em>, 20:00"),
+        ("snake_case_name stays", "snake_case_name stays"),
+        ("`a``b`", "<code>a``b</code>"),
+        ("`a` and `b`", "<code>a</code> and <code>b</code>"),
+    ],
+)
+def test_shortcut_examples_match_the_parser(text, html):
+    assert markdown.inline(text) == html == markdown._parser().renderInline(text)
+
+
+def test_simple_emphasis_takes_the_shortcut():
+    assert markdown._simple("a (_needs a client update_)") == "a (<em>needs a client update</em>)"
+    assert markdown._simple("x _y_z") is None  # an `_` that may not close: the parser decides
