@@ -85,6 +85,10 @@ class Links:
         """A team's section of the minutes (see `sosgen.fragments`)."""
         return fragments.section(s, prefix, heading, self)
 
+    def update_rows(self, rows: Iterable[fragments.Row], team: str) -> Markup:
+        """The rows of a team page's table of every update (see `sosgen.fragments`)."""
+        return fragments.update_rows(rows, team, self)
+
     def meeting(self, day: dt.date, text: str = "") -> Markup:
         label = text or f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
         return Markup('<a href="{}">{}</a>').format(self.url(meeting_path(day)), label)
