@@ -71,13 +71,10 @@ def load(
     err: TextIO,
     cache: bool = True,
     documents: Documents | None = None,
-    jobs: int = 1,
 ) -> SiteData:
     """The repository, checked: errors stop the build (the site would be wrong); with
     the code-history suggestions saved in suggestions.yaml, if any. Files are read
-    through `documents` if given, else through the parse cache unless `cache` is false.
-    With `jobs` 2 (0: `auto_jobs`), the whole-history analyses are worked out in a
-    second process meanwhile (`sosgen.ahead`)."""
+    through `documents` if given, else through the parse cache unless `cache` is false."""
     from sosgen import repo as r
     from sosgen.cache import ParseCache
     from sosgen.diagnostics import Severity
@@ -89,18 +86,12 @@ def load(
     if documents is None:
         documents = ParseCache(enabled=cache)
     repo, problems, layout = r.load_repository(root, documents=documents)
-    ahead = None
-    if (jobs or auto_jobs(len(repo.meetings))) > 1 and repo.org is not None:
-        from sosgen import ahead as worker
-
-        ahead = worker.start(repo, today)
     problems += run_rules(repo, today=today, warnings=False)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors:
         report(errors, "text", err, files=len(layout.all_files()))
         raise SosgenError(f"{len(errors)} error(s) in the repository: fix them, then build")
-    saved = tuple(load_saved_suggestions(root, repo))
-    return site_data(repo, today=today, saved=saved, ahead=ahead)
+    return site_data(repo, today=today, saved=tuple(load_saved_suggestions(root, repo)))
 
 
 def build(
@@ -145,7 +136,7 @@ def build(
     from sosgen.svg_cache import SvgCache
     from sosgen.write import SiteWriter
 
-    data = load(root, today=today, err=stderr, cache=cache, documents=documents, jobs=jobs)
+    data = load(root, today=today, err=stderr, cache=cache, documents=documents)
     engine = get_engine(engine_name)
     svgs = SvgCache(root, engine) if cache else None
     writer = SiteWriter(out, repo_root=root)

@@ -12,7 +12,6 @@ from functools import cached_property
 
 from sosgen import model as m
 from sosgen.actions import ActionState, TopicState, derive_actions, derive_parking
-from sosgen.ahead import Ahead
 from sosgen.board import Assessment, Timeline, assess
 from sosgen.cadence import next_meeting_day
 from sosgen.errors import SosgenError
@@ -53,8 +52,6 @@ class SiteData(Names):
     health: tuple[MeetingHealth, ...]
     teams: Mapping[str, m.Team] = field(default_factory=dict)
     saved_suggestions: tuple[Suggestion, ...] = ()  # suggestions.yaml, read by the loader
-    # The text suggestions and the backtest, when a worker is already at them.
-    ahead: Ahead | None = field(default=None, compare=False)
 
     @property
     def meetings(self) -> tuple[m.Meeting, ...]:
@@ -101,29 +98,17 @@ class SiteData(Names):
     def suggestions(self) -> tuple[Suggestion, ...]:
         """Suggested dependencies, dismissed ones left out: from the updates' text,
         then the code-history ones saved in suggestions.yaml."""
-        ahead = self._ahead()
-        found = ahead.result()[0] if ahead else text_suggestions(self.repo)
-        return (*found, *self.saved_suggestions)
+        return (*text_suggestions(self.repo), *self.saved_suggestions)
 
     @cached_property
     def backtest(self) -> BacktestResult:
         """How well the risk score would have ranked this repository's past, until
         `today`. A replay of the whole history: only the overall briefing asks."""
-        ahead = self._ahead()
-        return ahead.result()[1] if ahead else backtest(self.repo, until=self.today)
-
-    def _ahead(self) -> Ahead | None:
-        """The worker's analyses if they are of this very repository on this day."""
-        ahead = self.ahead
-        return ahead if ahead and ahead.repo is self.repo and ahead.today == self.today else None
+        return backtest(self.repo, until=self.today)
 
 
 def site_data(
-    repo: m.Repository,
-    *,
-    today: dt.date,
-    saved: tuple[Suggestion, ...] = (),
-    ahead: Ahead | None = None,
+    repo: m.Repository, *, today: dt.date, saved: tuple[Suggestion, ...] = ()
 ) -> SiteData:
     if repo.org is None:
         raise SosgenError("teams.yaml could not be read; run `sosgen check`")
@@ -139,7 +124,6 @@ def site_data(
         health=meeting_health(repo, org, actions),
         teams={t.id: t for t in org.teams},
         saved_suggestions=saved,
-        ahead=ahead,
     )
 
 
@@ -167,5 +151,4 @@ def before(data: SiteData, day: dt.date) -> SiteData:
         parking=derive_parking(repo),
         assessments=assess_all(repo.dependencies, data.org, day),
         health=tuple(h for h in data.health if h.date < day),
-        ahead=None,
     )
