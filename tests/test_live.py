@@ -130,6 +130,9 @@ def test_preview_renders_only_pages_whose_views_changed(tmp_path: Path) -> None:
     add_meeting(root, 4)
     once()
     assert 0 < memo.reused < len(memo.pages)
+    # the parts of the views of the meetings before the new one are the ones made
+    # before (three kinds a meeting); the new one's and those of today are made anew
+    assert memo.views.made <= 3 * 2 and memo.views.reused >= 3 * 9
     assert f"meetings/{sorted(os.listdir(root / 'meetings'))[-1]}.html" in memo.pages
     assert _tree(tmp_path / "site") == _cold(root, tmp_path / "cold")
 
