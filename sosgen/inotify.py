@@ -101,10 +101,10 @@ class Watcher:
     def folders(self) -> set[str]:
         return set(self._paths.values())
 
-    def wait(self, timeout: float | None, quiet: float = 0.05) -> bool:
+    def wait(self, timeout: float | None, quiet: float = 0.05, longest: float = 1.0) -> bool:
         """True once an input changed and then `quiet` seconds passed without another
-        event (an editor's save, a checkout: several events, one rebuild); False when
-        `timeout` passed first."""
+        event (an editor's save, a checkout: several events, one rebuild), or at most
+        `longest` seconds after the change; False when `timeout` passed first."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -112,8 +112,11 @@ class Watcher:
                 return False
             if self._drain():
                 break
-        while self._ready(quiet):
+        until = time.monotonic() + longest
+        while self._ready(min(quiet, max(0.0, until - time.monotonic()))):
             self._drain()
+            if time.monotonic() >= until:
+                break
         return True
 
     def _ready(self, timeout: float | None) -> bool:
