@@ -75,6 +75,30 @@ def test_inotify_sees_every_change_to_an_input(tmp_path: Path) -> None:
 
 
 @linux
+def test_events_that_keep_coming_do_not_hold_the_rebuild_back(tmp_path: Path) -> None:
+    root = _org(tmp_path)
+    update = root / "meetings" / "2023-01-04" / "payments.yaml"
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            update.write_text(f"a: {n}\n")
+            time.sleep(0.01)
+
+    with inotify_watcher(root, extra=()) as watcher:
+        writer = threading.Thread(target=keep_writing)
+        writer.start()
+        try:
+            assert watcher.wait(WAIT, quiet=0.05, longest=0.2)
+            assert writer.is_alive()  # returned while the events were still coming
+        finally:
+            stop.set()
+            writer.join()
+
+
+@linux
 def test_a_watch_limit_reached_is_unavailable(tmp_path: Path, monkeypatch) -> None:
     import errno
 
