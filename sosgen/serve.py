@@ -13,6 +13,7 @@ latest build has failed, every page carries a banner with the errors, and
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -110,9 +111,11 @@ class Preview:
         interval: float = 0.3,
         log: Callable[[str], None] = lambda line: None,
         use_inotify: bool = True,
+        warm: Callable[[], object] | None = None,
     ) -> None:
         self.root, self.out, self._build, self.interval, self.log = root, out, build, interval, log
         self.use_inotify = use_inotify
+        self._warm = warm
         self.watching = ""  # "inotify" or "polling" once started
         self._lock = threading.Lock()
         self._state = State(0, 0, "")
@@ -170,6 +173,13 @@ class Preview:
         return self
 
     def _watch(self, watcher: inotify.Watcher | None, snapshot: Snapshot | None) -> None:
+        if self._warm is not None:
+            # What the first rebuild would otherwise wait for (the Graphviz engine, when
+            # the first build found every graph drawn before), made while nothing waits;
+            # on this thread, as every rebuild, so never while one runs. A change made
+            # meanwhile is seen after.
+            with contextlib.suppress(Exception):  # the rebuild that needs it says why
+                self._warm()
         if watcher is not None:
             with watcher:
                 try:

@@ -190,3 +190,23 @@ def test_the_preview_polls_when_inotify_fails_while_running(tmp_path: Path, monk
         time.sleep(0.01)
         (root / "teams.yaml").write_text("teams: [c, d]\n")
         build.wait_for(3)
+
+
+@pytest.mark.parametrize("use_inotify", [True, False])
+def test_the_preview_warms_up_on_the_watcher_thread_and_goes_on_if_that_fails(
+    tmp_path: Path, use_inotify: bool
+) -> None:
+    root = _org(tmp_path)
+    build = _Counting()
+    warmed: list[str] = []
+
+    def warm() -> None:
+        warmed.append(threading.current_thread().name)
+        raise RuntimeError("no engine")
+
+    with Preview(root, tmp_path / "out", build, interval=0.05, use_inotify=use_inotify, warm=warm):
+        build.wait_for(1)
+        time.sleep(0.01)
+        (root / "teams.yaml").write_text("teams: [e]\n")
+        build.wait_for(2)
+    assert warmed == ["sosgen-watch"]

@@ -69,7 +69,9 @@ def serve(
         target = out if out is not None else Path(scratch) / "site"
         builder = site_builder(root, target, engine=engine, today=today)
         try:
-            preview = Preview(root, target, builder, port=port, log=_printer(console))
+            preview = Preview(
+                root, target, builder, port=port, log=_printer(console), warm=_engine(engine)
+            )
         except OSError as exc:
             raise UsageError(
                 f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); "
@@ -80,6 +82,17 @@ def serve(
             console.flush()
             threading.Event().wait()  # until Ctrl-C
     return 0
+
+
+def _engine(name: str) -> Callable[[], object]:
+    """Start the Graphviz engine (compiling the WebAssembly one takes most of a second)."""
+
+    def start() -> object:
+        from sosgen.graphviz_engine import get_engine
+
+        return get_engine(name).version()
+
+    return start
 
 
 def _printer(console: TextIO) -> Callable[[str], None]:
