@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sosgen.identity import ByObject
+from sosgen.identity import ByObject, keeping
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,17 @@ def test_reused_for_the_very_object_in_an_equal_context_only() -> None:
 
     memo: ByObject[Thing, str] = ByObject()
     a, b = Thing("a"), Thing("b")
+    memo.begin()  # outside `keeping`: nothing kept
+    assert memo.get(a, ("ctx",), make) == "A"
+    memo.begin()
+    assert memo.get(a, ("ctx",), make) == "A"
+    assert made == ["a", "a"]
+    made.clear()
+    with keeping():
+        _rounds(memo, make, made, a, b)
+
+
+def _rounds(memo, make, made, a, b) -> None:
     memo.begin()
     assert memo.get(a, ("ctx",), make) == "A" and memo.get(b, ("ctx",), make) == "B"
     memo.begin()
@@ -55,6 +66,7 @@ def test_mentions_and_health_counts_kept_give_what_fresh_ones_give(tmp_path, mon
         monkeypatch.setattr(health, "_COUNTS", ByObject())
         return run(*args)
 
+    monkeypatch.setattr("sosgen.identity._KEEPING", True)
     mentions = fresh(text.undeclared_mentions, repo)
     counts = fresh(health.meeting_health, repo, repo.org, actions)
     assert mentions

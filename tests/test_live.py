@@ -13,6 +13,7 @@ from synth import add_meeting, generate
 from sosgen.cache import ParseCache
 from sosgen.commands.build import build
 from sosgen.commands.serve import site_builder
+from sosgen.identity import keeping
 from sosgen.live import MemoryDocuments
 from sosgen.repo import load_repository
 
@@ -166,29 +167,34 @@ def _close_an_open_action_at_the_last_meeting(root: Path) -> str:
 def _rebuilder(root: Path, out: Path, racy_ns: int):
     """`site_builder`'s build; with `racy_ns` 0 every file just written is kept, so
     the rebuilds reuse the very objects of the files an edit did not touch."""
-    import io
-
     from sosgen.site import PageMemo
 
     documents = MemoryDocuments(ParseCache(), racy_ns=racy_ns)
     memo = PageMemo()
 
     def rebuild() -> None:
-        build(
-            root,
-            out=out,
-            today=TODAY,
-            engine_name="wasm",
-            commit="",
-            stamp=None,
-            base_url="",
-            stdout=io.StringIO(),
-            stderr=io.StringIO(),
-            documents=documents,
-            memo=memo,
-        )
+        with keeping():
+            _build(root, out, documents, memo)
 
     return rebuild
+
+
+def _build(root: Path, out: Path, documents: MemoryDocuments, memo) -> None:
+    import io
+
+    build(
+        root,
+        out=out,
+        today=TODAY,
+        engine_name="wasm",
+        commit="",
+        stamp=None,
+        base_url="",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+        documents=documents,
+        memo=memo,
+    )
 
 
 @pytest.mark.parametrize("racy_ns", [0, 2_000_000_000])

@@ -25,9 +25,11 @@ def site_builder(
 ) -> Callable[[], None]:
     """One build, as `sosgen build` does it; raises SosgenError with every error found.
     Between builds it keeps every file's model value and the pages it rendered
-    (`sosgen.live`): a rebuild loads only the files that changed and renders only the
-    pages whose views changed."""
+    (`sosgen.live`), and what it worked out from each unchanged update
+    (`sosgen.identity`): a rebuild loads only the files that changed and renders only
+    the pages whose views changed."""
     from sosgen.cache import ParseCache
+    from sosgen.identity import keeping
     from sosgen.live import MemoryDocuments
     from sosgen.site import PageMemo
 
@@ -37,19 +39,20 @@ def site_builder(
     def run_build() -> None:
         errors = io.StringIO()
         try:
-            build(
-                root,
-                out=out,
-                today=today(),
-                engine_name=engine,
-                commit="",
-                stamp=None,
-                base_url="",
-                stdout=io.StringIO(),
-                stderr=errors,
-                documents=documents,
-                memo=memo,
-            )
+            with keeping():
+                build(
+                    root,
+                    out=out,
+                    today=today(),
+                    engine_name=engine,
+                    commit="",
+                    stamp=None,
+                    base_url="",
+                    stdout=io.StringIO(),
+                    stderr=errors,
+                    documents=documents,
+                    memo=memo,
+                )
         except SosgenError as exc:
             raise SosgenError(f"{errors.getvalue()}{exc}") from None
 
