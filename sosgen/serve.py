@@ -162,6 +162,12 @@ class Preview:
         snapshot = None if watcher else watched(self.root)
         self.watching = "inotify" if watcher else "polling"
         self.rebuild()
+        if self._warm is not None:
+            # What a rebuild would otherwise wait for (the Graphviz engine, when the
+            # first build found every graph drawn before), made before serving: not
+            # while a rebuild waits, nor beside one. A change made meanwhile is seen.
+            with contextlib.suppress(Exception):  # the rebuild that needs it says why
+                self._warm()
         self._threads = [
             threading.Thread(target=self.httpd.serve_forever, name="sosgen-http", daemon=True),
             threading.Thread(
@@ -173,13 +179,6 @@ class Preview:
         return self
 
     def _watch(self, watcher: inotify.Watcher | None, snapshot: Snapshot | None) -> None:
-        if self._warm is not None:
-            # What the first rebuild would otherwise wait for (the Graphviz engine, when
-            # the first build found every graph drawn before), made while nothing waits;
-            # on this thread, as every rebuild, so never while one runs. A change made
-            # meanwhile is seen after.
-            with contextlib.suppress(Exception):  # the rebuild that needs it says why
-                self._warm()
         if watcher is not None:
             with watcher:
                 try:

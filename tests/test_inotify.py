@@ -193,7 +193,7 @@ def test_the_preview_polls_when_inotify_fails_while_running(tmp_path: Path, monk
 
 
 @pytest.mark.parametrize("use_inotify", [True, False])
-def test_the_preview_warms_up_on_the_watcher_thread_and_goes_on_if_that_fails(
+def test_the_preview_warms_up_before_serving_and_goes_on_if_that_fails(
     tmp_path: Path, use_inotify: bool
 ) -> None:
     root = _org(tmp_path)
@@ -202,11 +202,17 @@ def test_the_preview_warms_up_on_the_watcher_thread_and_goes_on_if_that_fails(
 
     def warm() -> None:
         warmed.append(threading.current_thread().name)
+        assert build.builds == 1  # after the first build ...
+        time.sleep(0.01)  # a new modification time even on coarse clocks
+        (root / "teams.yaml").write_text("teams: [f]\n")  # (seen by the watcher)
         raise RuntimeError("no engine")
 
-    with Preview(root, tmp_path / "out", build, interval=0.05, use_inotify=use_inotify, warm=warm):
-        build.wait_for(1)
+    preview = Preview(
+        root, tmp_path / "out", build, interval=0.05, use_inotify=use_inotify, warm=warm
+    )
+    with preview:
+        assert warmed == [threading.current_thread().name]  # ... before serving
+        build.wait_for(2)  # the change made while warming up
         time.sleep(0.01)
         (root / "teams.yaml").write_text("teams: [e]\n")
-        build.wait_for(2)
-    assert warmed == ["sosgen-watch"]
+        build.wait_for(3)
