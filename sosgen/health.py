@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from sosgen import model as m
 from sosgen.actions import CLOSED, ActionState
+from sosgen.identity import ByObject
 from sosgen.rotation import Rotation, Rotations, sprints_served
 
 
@@ -82,6 +83,18 @@ def _lead_times(deps: Sequence[m.Dependency]) -> list[tuple[dt.date, int]]:
     return sorted(done)
 
 
+_COUNTS: ByObject[m.Update, tuple[int, int]] = ByObject()
+
+
+def _counter(team: str) -> Callable[[m.Update], tuple[int, int]]:
+    def count(update: m.Update) -> tuple[int, int]:
+        """An update's items, and those that name a team other than `team`."""
+        items = update.items()
+        return len(items), sum(names_other_team(item, team) for item in items)
+
+    return count
+
+
 def meeting_health(
     repo: m.Repository, org: m.Org, actions: Mapping[str, ActionState]
 ) -> tuple[MeetingHealth, ...]:
@@ -91,14 +104,15 @@ def meeting_health(
     lead_days = [d for d, _ in lead]
     limit = org.checks.ambassador_max_sprints
     rotation = Rotations(org.teams)
+    _COUNTS.begin()  # an unchanged update's counts are the ones counted last time
     rows = []
     for meeting in repo.meetings:
         expected = expected_teams(org, meeting, rotation)
         items = coordination = 0
         for team, update in meeting.updates.items():
-            for item in update.items():
-                items += 1
-                coordination += names_other_team(item, team)
+            n, named = _COUNTS.get(update, team, _counter(team))
+            items += n
+            coordination += named
         upto = bisect.bisect_right(lead_days, meeting.date)
         median = statistics.median(days for _, days in lead[:upto]) if upto else None
         over = []

@@ -35,6 +35,7 @@ class Links:
         self._persons: dict[str, Markup] = {}
         self._team_lists: dict[tuple[str, ...], Markup] = {}
         self._deps: dict[str, Markup] = {}
+        self._meetings: dict[tuple[dt.date, str], Markup] = {}
 
     def url(self, path: str) -> str:
         return self.root + path
@@ -85,6 +86,14 @@ class Links:
         """A team's section of the minutes (see `sosgen.fragments`)."""
         return fragments.section(s, prefix, heading, self)
 
+    def update_rows(self, rows: Iterable[fragments.Row], team: str) -> Markup:
+        """The rows of a team page's table of every update (see `sosgen.fragments`)."""
+        return fragments.update_rows(rows, team, self)
+
     def meeting(self, day: dt.date, text: str = "") -> Markup:
-        label = text or f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
-        return Markup('<a href="{}">{}</a>').format(self.url(meeting_path(day)), label)
+        found = self._meetings.get((day, text))
+        if found is None:
+            label = text or f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+            found = Markup('<a href="{}">{}</a>').format(self.url(meeting_path(day)), label)
+            self._meetings[day, text] = found
+        return found

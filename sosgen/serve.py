@@ -1,15 +1,19 @@
 """A local preview: serve the built site on 127.0.0.1, rebuild when the data or the
 templates change, and keep serving the last good build while the data is broken.
 
-Two threads: the HTTP server, and a watcher that polls the modification times of
-teams.yaml, dependencies.yaml, meetings/ and the templates every `interval` seconds
-(no dependency, works on every file system). While the latest build has failed, every
-page carries a banner with the errors, and `/_sosgen/errors` lists them.
+Two threads: the HTTP server, and a watcher of teams.yaml, dependencies.yaml,
+meetings/ and the templates. On Linux the watcher sleeps until inotify reports a
+change (`sosgen.inotify`), so a new meeting is rebuilt within a few milliseconds;
+where inotify is missing or fails it polls the modification times of every input
+every `interval` seconds (no dependency, works on every file system). While the
+latest build has failed, every page carries a banner with the errors, and
+`/_sosgen/errors` lists them.
 `/_sosgen/status` answers JSON for scripts and tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from sosgen import inotify
 from sosgen import repo as r
 from sosgen.render import OVERRIDES, PACKAGED
 
@@ -57,6 +62,13 @@ def watched(root: Path, extra: Iterable[Path] = (PACKAGED,)) -> Snapshot:
     for folder in (root / r.MEETINGS, root / OVERRIDES, *extra):
         _walk(str(folder), snap)
     return snap
+
+
+def inotify_watcher(root: Path, extra: Iterable[Path] = (PACKAGED,)) -> inotify.Watcher:
+    """The same inputs as `watched`, through inotify; raises `inotify.Unavailable`."""
+    trees = [str(root / r.MEETINGS), str(root / OVERRIDES), *map(str, extra)]
+    names = {str(root): {r.TEAMS, r.DEPENDENCIES, r.MEETINGS, OVERRIDES}}
+    return inotify.Watcher(trees, names)
 
 
 def _walk(folder: str, snap: Snapshot) -> None:
@@ -98,8 +110,13 @@ class Preview:
         port: int = 0,
         interval: float = 0.3,
         log: Callable[[str], None] = lambda line: None,
+        use_inotify: bool = True,
+        warm: Callable[[], object] | None = None,
     ) -> None:
         self.root, self.out, self._build, self.interval, self.log = root, out, build, interval, log
+        self.use_inotify = use_inotify
+        self._warm = warm
+        self.watching = ""  # "inotify" or "polling" once started
         self._lock = threading.Lock()
         self._state = State(0, 0, "")
         self._stop = threading.Event()
@@ -135,19 +152,46 @@ class Preview:
             return self._state
 
     def start(self) -> Preview:
-        snapshot = watched(self.root)
+        # Watch before the first build: a change made while it runs is not missed.
+        watcher = None
+        if self.use_inotify:
+            try:
+                watcher = inotify_watcher(self.root)
+            except inotify.Unavailable as exc:
+                self.log(f"{exc}; polling every {self.interval} s instead")
+        snapshot = None if watcher else watched(self.root)
+        self.watching = "inotify" if watcher else "polling"
         self.rebuild()
+        if self._warm is not None:
+            # What a rebuild would otherwise wait for (the Graphviz engine, when the
+            # first build found every graph drawn before), made before serving: not
+            # while a rebuild waits, nor beside one. A change made meanwhile is seen.
+            with contextlib.suppress(Exception):  # the rebuild that needs it says why
+                self._warm()
         self._threads = [
             threading.Thread(target=self.httpd.serve_forever, name="sosgen-http", daemon=True),
             threading.Thread(
-                target=self._watch, args=(snapshot,), name="sosgen-watch", daemon=True
+                target=self._watch, args=(watcher, snapshot), name="sosgen-watch", daemon=True
             ),
         ]
         for thread in self._threads:
             thread.start()
         return self
 
-    def _watch(self, snapshot: Snapshot) -> None:
+    def _watch(self, watcher: inotify.Watcher | None, snapshot: Snapshot | None) -> None:
+        if watcher is not None:
+            with watcher:
+                try:
+                    while not self._stop.is_set():
+                        if watcher.wait(self.interval):
+                            self.rebuild()
+                    return
+                except inotify.Unavailable as exc:
+                    self.log(f"{exc}; polling every {self.interval} s instead")
+                    self.watching = "polling"
+            snapshot = watched(self.root)
+            self.rebuild()  # what changed since the last event is not known
+        assert snapshot is not None
         while not self._stop.wait(self.interval):
             now = watched(self.root)
             if now != snapshot:
@@ -185,7 +229,12 @@ def _handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
             state = preview.state
             if path == STATUS_PAGE:
                 body = json.dumps(
-                    {"generation": state.generation, "good": state.good, "errors": state.errors}
+                    {
+                        "generation": state.generation,
+                        "good": state.good,
+                        "errors": state.errors,
+                        "watching": preview.watching,
+                    }
                 ).encode()
                 return self._send(HTTPStatus.OK, "application/json", body)
             if path == STYLE_PAGE:

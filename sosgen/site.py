@@ -36,6 +36,7 @@ from sosgen.graphviz_engine import Engine, draw
 from sosgen.links import Links
 from sosgen.render import OVERRIDES, PACKAGED, Renderer
 from sosgen.svg_fit import fit_text
+from sosgen.views.memo import ViewMemo
 from sosgen.views.minutes import MinutesView
 from sosgen.views.pages import Page, Plan, plan_pages
 from sosgen.views.plan import Names, SiteData
@@ -94,6 +95,7 @@ class PageMemo:
     pages: dict[str, tuple[Page, str]] = field(default_factory=dict)  # path -> page, stamp
     pending: list[Page] = field(default_factory=list)  # rendered, waiting for `settle`
     feed: dict[dt.date, tuple[Any, str]] = field(default_factory=dict)
+    views: ViewMemo = field(default_factory=ViewMemo)  # parts of the views of meetings
     reused: int = 0
     _renderer: tuple[str, Renderer] | None = None
 
@@ -275,7 +277,9 @@ def render_site(
     """Render every file of the site into `writer`, one at a time. With a `memo` of
     this process's previous build, a page whose inputs are equal to last time's and
     whose file is as that build left it is not rendered again."""
-    plan = plan_pages(data)
+    if memo is not None:
+        memo.views.begin()
+    plan = plan_pages(data, memo.views if memo is not None else None)
     globals_ = SiteGlobals.of(data)
     if memo is not None:
         memo.begin((globals_, build, engine.name, renderer), writer.target)

@@ -7,11 +7,13 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pytest
 from synth import add_meeting, generate
 
 from sosgen.cache import ParseCache
 from sosgen.commands.build import build
 from sosgen.commands.serve import site_builder
+from sosgen.identity import keeping
 from sosgen.live import MemoryDocuments
 from sosgen.repo import load_repository
 
@@ -129,5 +131,141 @@ def test_preview_renders_only_pages_whose_views_changed(tmp_path: Path) -> None:
     add_meeting(root, 4)
     once()
     assert 0 < memo.reused < len(memo.pages)
+    # the parts of the views of the meetings before the new one are the ones made
+    # before (three kinds a meeting); the new one's and those of today are made anew
+    assert memo.views.made <= 3 * 2 and memo.views.reused >= 3 * 9
     assert f"meetings/{sorted(os.listdir(root / 'meetings'))[-1]}.html" in memo.pages
     assert _tree(tmp_path / "site") == _cold(root, tmp_path / "cold")
+
+
+def _close_an_open_action_at_the_last_meeting(root: Path) -> str:
+    """Review an action raised long ago as done at the latest meeting: the pages of
+    every meeting that reviewed it since, and of the one that raised it, change."""
+    from sosgen.actions import derive_actions
+
+    repo, _, _ = load_repository(root)
+    last = repo.meetings[-1]
+    assert last.record is not None
+    reviewed_there = {r.id for r in last.record.review}
+    states = derive_actions(repo, escalate_after=2)
+    state = next(
+        s
+        for s in states.values()
+        if s.is_open and s.action.meeting < repo.meetings[-3].date and s.id not in reviewed_there
+    )
+    path = root / "meetings" / last.date.isoformat() / "_meeting.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = f"- id: {state.id}\n  status: done\n  note: closed since\n"
+    if "\nreview:\n" in text:
+        text = text.replace("\nreview:\n", f"\nreview:\n{entry}", 1)
+    else:
+        text += f"review:\n{entry}"
+    path.write_text(text, encoding="utf-8")
+    return state.id
+
+
+def _rebuilder(root: Path, out: Path, racy_ns: int):
+    """`site_builder`'s build; with `racy_ns` 0 every file just written is kept, so
+    the rebuilds reuse the very objects of the files an edit did not touch."""
+    from sosgen.site import PageMemo
+
+    documents = MemoryDocuments(ParseCache(), racy_ns=racy_ns)
+    memo = PageMemo()
+
+    def rebuild() -> None:
+        with keeping():
+            _build(root, out, documents, memo)
+
+    return rebuild
+
+
+def _build(root: Path, out: Path, documents: MemoryDocuments, memo) -> None:
+    import io
+
+    build(
+        root,
+        out=out,
+        today=TODAY,
+        engine_name="wasm",
+        commit="",
+        stamp=None,
+        base_url="",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+        documents=documents,
+        memo=memo,
+    )
+
+
+@pytest.mark.parametrize("racy_ns", [0, 2_000_000_000])
+def test_preview_rebuilds_write_what_a_cold_build_writes_whatever_the_edit(
+    tmp_path: Path, racy_ns: int
+) -> None:
+    import shutil
+
+    from sosgen.errors import SosgenError
+
+    root = tmp_path / "org"
+    generate(root, teams=5, meetings=14, seed=7)
+    out = tmp_path / "preview"
+    rebuild = _rebuilder(root, out, racy_ns)
+    rebuild()
+    cold = iter(range(100))
+
+    def same() -> None:
+        rebuild()
+        assert _tree(out) == _cold(root, tmp_path / f"cold-{next(cold)}")
+
+    # a meeting in the middle removed (one that raised nothing later ones refer to):
+    # its neighbours' links, the team pages, ...; then the latest one
+    folders = sorted((root / "meetings").iterdir())
+    plain = next(
+        f
+        for f in folders[4:-1]
+        if not {"actions:", "topic:"} & set((f / "_meeting.yaml").read_text().split())
+    )
+    shutil.rmtree(plain)
+    same()
+    shutil.rmtree(folders[-1])
+    same()
+
+    # teams.yaml: a person renamed, a longer rotation limit
+    teams = (root / "teams.yaml").read_text(encoding="utf-8")
+    assert "name: Dana Silva" in teams and "ambassador_max_sprints: 2" in teams
+    teams = teams.replace("name: Dana Silva", "name: Dana Silva-Berg")
+    (root / "teams.yaml").write_text(
+        teams.replace("ambassador_max_sprints: 2", "ambassador_max_sprints: 1")
+    )
+    same()
+
+    # dependencies.yaml: a date moved earlier, so older meetings see it at risk
+    deps = (root / "dependencies.yaml").read_text(encoding="utf-8")
+    first = next(line for line in deps.splitlines() if "needed_by:" in line)
+    (root / "dependencies.yaml").write_text(deps.replace(first, "  needed_by: 2023-01-12", 1))
+    same()
+
+    # a template override added, then removed
+    from sosgen.render import PACKAGED
+
+    (root / "templates").mkdir()
+    page = (PACKAGED / "meeting.html").read_text(encoding="utf-8")
+    (root / "templates" / "meeting.html").write_text(page.replace("<h1", "<h1 data-local", 1))
+    same()
+    shutil.rmtree(root / "templates")
+    same()
+
+    # an action closed at the latest meeting: older minutes and briefings change
+    _close_an_open_action_at_the_last_meeting(root)
+    same()
+
+    # an update made invalid: the build fails and the last one stays; then fixed
+    update = sorted(root.glob("meetings/*/*.yaml"))[-2]
+    good = update.read_text(encoding="utf-8")
+    update.write_text(good + "blockers: [oops\n")
+    with pytest.raises(SosgenError):
+        rebuild()
+    update.write_text(good.replace("text: ", "text: Fixed, ", 1))
+    same()
+
+    add_meeting(root, 21)
+    same()

@@ -141,3 +141,17 @@ def test_date_dependent_checks_are_warnings_only(repo):
     apply_edits(repo, CASES["dependency-overdue"])
     problems, _ = collect(repo.root, today=dt.date(2027, 6, 1))
     assert problems and all(d.severity.value == "warning" for d in problems)
+
+
+def test_without_warnings_the_rules_give_exactly_the_errors(repo):
+    from sosgen.diagnostics import Severity
+    from sosgen.repo import load_repository
+    from sosgen.rules import run_rules
+
+    for rule in ("status-not-coordination", "unknown-team", "missing-update"):
+        apply_edits(repo, CASES[rule])
+    loaded, _, _ = load_repository(repo.root)
+    every = run_rules(loaded, today=TODAY)
+    assert {d.severity for d in every} == {Severity.ERROR, Severity.WARNING}
+    errors = [d for d in every if d.severity is Severity.ERROR]
+    assert run_rules(loaded, today=TODAY, warnings=False) == errors

@@ -86,7 +86,7 @@ def load(
     if documents is None:
         documents = ParseCache(enabled=cache)
     repo, problems, layout = r.load_repository(root, documents=documents)
-    problems += run_rules(repo, today=today)
+    problems += run_rules(repo, today=today, warnings=False)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors:
         report(errors, "text", err, files=len(layout.all_files()))

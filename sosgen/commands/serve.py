@@ -25,9 +25,11 @@ def site_builder(
 ) -> Callable[[], None]:
     """One build, as `sosgen build` does it; raises SosgenError with every error found.
     Between builds it keeps every file's model value and the pages it rendered
-    (`sosgen.live`): a rebuild loads only the files that changed and renders only the
-    pages whose views changed."""
+    (`sosgen.live`), and what it worked out from each unchanged update
+    (`sosgen.identity`): a rebuild loads only the files that changed and renders only
+    the pages whose views changed."""
     from sosgen.cache import ParseCache
+    from sosgen.identity import keeping
     from sosgen.live import MemoryDocuments
     from sosgen.site import PageMemo
 
@@ -37,19 +39,20 @@ def site_builder(
     def run_build() -> None:
         errors = io.StringIO()
         try:
-            build(
-                root,
-                out=out,
-                today=today(),
-                engine_name=engine,
-                commit="",
-                stamp=None,
-                base_url="",
-                stdout=io.StringIO(),
-                stderr=errors,
-                documents=documents,
-                memo=memo,
-            )
+            with keeping():
+                build(
+                    root,
+                    out=out,
+                    today=today(),
+                    engine_name=engine,
+                    commit="",
+                    stamp=None,
+                    base_url="",
+                    stdout=io.StringIO(),
+                    stderr=errors,
+                    documents=documents,
+                    memo=memo,
+                )
         except SosgenError as exc:
             raise SosgenError(f"{errors.getvalue()}{exc}") from None
 
@@ -69,7 +72,9 @@ def serve(
         target = out if out is not None else Path(scratch) / "site"
         builder = site_builder(root, target, engine=engine, today=today)
         try:
-            preview = Preview(root, target, builder, port=port, log=_printer(console))
+            preview = Preview(
+                root, target, builder, port=port, log=_printer(console), warm=_engine(engine)
+            )
         except OSError as exc:
             raise UsageError(
                 f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); "
@@ -80,6 +85,17 @@ def serve(
             console.flush()
             threading.Event().wait()  # until Ctrl-C
     return 0
+
+
+def _engine(name: str) -> Callable[[], object]:
+    """Start the Graphviz engine (compiling the WebAssembly one takes most of a second)."""
+
+    def start() -> object:
+        from sosgen.graphviz_engine import get_engine
+
+        return get_engine(name).version()
+
+    return start
 
 
 def _printer(console: TextIO) -> Callable[[str], None]:

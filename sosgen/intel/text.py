@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from sosgen import model as m
+from sosgen.identity import ByObject
 from sosgen.intel.suggestion import (
     Evidence,
     Kind,
@@ -23,7 +24,7 @@ from sosgen.intel.suggestion import (
     mark,
     possessive,
 )
-from sosgen.mentions import MentionFinder
+from sosgen.mentions import Mention, MentionFinder
 
 RESTATED_AFTER = 3  # the third update in a row with the same blocker is a suggestion
 SILENT_AFTER = 2  # provider updates since a dependency was raised before silence counts
@@ -73,6 +74,14 @@ class _Terms:
     finder: MentionFinder
     owned: dict[str, str]  # folded owned-path name -> the glob it comes from
 
+    def mentions(self, update: m.Update) -> tuple[tuple[m.Item, list[Mention]], ...]:
+        """The update's items that name a team, with the words that do."""
+        items = update.items()
+        if not self.finder.may_name("\n".join(item.text for item in items)):
+            return ()  # most updates name no team in their text
+        found = ((item, self.finder.find(item.text)) for item in items)
+        return tuple((item, mentions) for item, mentions in found if mentions)
+
 
 def owned_names(team: m.Team) -> dict[str, str]:
     """Names of the code a team owns, from its `owns` globs: the last plain path
@@ -116,6 +125,9 @@ def _said(repo: m.Repository) -> Iterator[tuple[m.Meeting, m.Update]]:
             yield meeting, meeting.updates[team]
 
 
+_MENTIONS: ByObject[m.Update, tuple[tuple[m.Item, list[Mention]], ...]] = ByObject()
+
+
 def undeclared_mentions(repo: m.Repository) -> list[Suggestion]:
     """One suggestion per pair of teams, with every mention as evidence."""
     org = repo.org
@@ -125,14 +137,11 @@ def undeclared_mentions(repo: m.Repository) -> list[Suggestion]:
     deps = {d.id: d for d in repo.dependencies}
     found: dict[frozenset[str], list[tuple[str, str, str, str, Evidence]]] = {}
     covering: dict[dt.date, frozenset[frozenset[str]]] = {}
+    _MENTIONS.begin()
     for meeting, update in _said(repo):
-        items = update.items()
-        if not terms.finder.may_name("\n".join(item.text for item in items)):
-            continue  # most updates name no team in their text
-        for item in items:
-            mentions = terms.finder.find(item.text)
-            if not mentions:
-                continue  # most items: nothing below is needed
+        # The words that name teams are all in the teams (teams.yaml): an unchanged
+        # update's mentions are the ones found last time.
+        for item, mentions in _MENTIONS.get(update, org.teams, terms.mentions):
             covered = {update.team, *item.teams}
             dep = deps.get(item.dependency)
             if dep is not None:

@@ -23,6 +23,7 @@ from sosgen.rotation import sprints_served
 from sosgen.views.agenda import Said
 from sosgen.views.board import DepRow
 from sosgen.views.history import ReviewLine
+from sosgen.views.memo import Part, no_memo
 from sosgen.views.plan import SiteData, dependencies_on
 
 CHART_MEETINGS = 30  # the charts show the last this many meetings
@@ -223,6 +224,7 @@ def meeting_briefing(
     meeting: m.Meeting,
     reviews: Mapping[dt.date, tuple[ReviewLine, ...]],
     health: Mapping[dt.date, MeetingHealth],
+    part: Part = no_memo,
 ) -> BriefingView:
     """The briefing of one meeting, as things stood that day."""
     day = meeting.date
@@ -230,14 +232,21 @@ def meeting_briefing(
         as_of=day,
         meeting=day,
         escalations=_escalations(reviews.get(day, ())),
-        at_risk=_at_risk(data, day),
+        # Its inputs: the dependencies (as they stood on the day, or the board's
+        # colours when the day is today) and the near-days threshold.
+        at_risk=part(
+            "at_risk",
+            day,
+            (data.repo.dependencies, data.org.checks.near_days, day == data.today),
+            lambda: _at_risk(data, day),
+        ),
         decisions=tuple(
             DatedDecision(day, d) for d in (meeting.record.decisions if meeting.record else ())
         ),
         decisions_since=None,
         heads_up=_heads_up(meeting),
         health=health.get(day),
-        rotation=_rotation(data, day),
+        rotation=part("rotation", day, (data.org,), lambda: _rotation(data, day)),
         trends=(),
         sprint_limit=data.org.checks.ambassador_max_sprints,
     )

@@ -11,6 +11,7 @@ from sosgen import model as m
 from sosgen.actions import ActionState, TopicState
 from sosgen.health import MeetingHealth, expected_teams
 from sosgen.views.history import ReviewLine
+from sosgen.views.memo import Part, no_memo
 from sosgen.views.plan import SiteData
 
 
@@ -69,21 +70,19 @@ def minutes(
     reviews: Mapping[dt.date, tuple[ReviewLine, ...]],
     raised: Mapping[dt.date, tuple[ActionState, ...]],
     health: Mapping[dt.date, MeetingHealth],
+    part: Part = no_memo,
 ) -> MinutesView:
     meetings = data.meetings
     meeting = meetings[index]
-    expected = set(expected_teams(data.org, meeting, data.rotations))
-    sections = tuple(
-        TeamSection(
-            team=team,
-            update=meeting.updates.get(team.id),
-            expected=team.id in expected,
-            scheduled=data.rotations(team).ambassador(meeting.date),
-        )
-        for team in data.org.teams
-        if team.id in expected or team.id in meeting.updates
-    )
     record = meeting.record
+    # Its inputs: the teams and their rotations (teams.yaml), the updates, and who
+    # the facilitator expected (the record).
+    sections = part(
+        "sections",
+        meeting.date,
+        (data.org, record, meeting.updates),
+        lambda: _sections(data, meeting),
+    )
     return MinutesView(
         meeting=meeting,
         upcoming=meeting.date >= data.next_meeting_date(),
@@ -98,4 +97,18 @@ def minutes(
         health=health.get(meeting.date),
         previous=meetings[index - 1].date if index > 0 else None,
         next=meetings[index + 1].date if index + 1 < len(meetings) else None,
+    )
+
+
+def _sections(data: SiteData, meeting: m.Meeting) -> tuple[TeamSection, ...]:
+    expected = set(expected_teams(data.org, meeting, data.rotations))
+    return tuple(
+        TeamSection(
+            team=team,
+            update=meeting.updates.get(team.id),
+            expected=team.id in expected,
+            scheduled=data.rotations(team).ambassador(meeting.date),
+        )
+        for team in data.org.teams
+        if team.id in expected or team.id in meeting.updates
     )

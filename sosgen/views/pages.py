@@ -35,6 +35,7 @@ from sosgen.views.board import board
 from sosgen.views.board import team_graph as team_graph_of
 from sosgen.views.briefing import briefing, meeting_briefing
 from sosgen.views.history import raised_by_meeting, review_lines
+from sosgen.views.memo import ViewMemo, no_memo
 from sosgen.views.minutes import MinutesView, minutes
 from sosgen.views.plan import SiteData
 from sosgen.views.teams import team_view
@@ -81,15 +82,18 @@ class Plan:
     minutes: list[MinutesView] = field(default_factory=list)
 
 
-def plan_pages(data: SiteData) -> Plan:
-    """Every HTML page with its template and view model: pure, no rendering."""
+def plan_pages(data: SiteData, memo: ViewMemo | None = None) -> Plan:
+    """Every HTML page with its template and view model: pure, no rendering. With a
+    `memo` of the previous plans in this process, parts of the views of unchanged
+    meetings are the ones made before."""
+    part = memo.part if memo is not None else no_memo
     limit = data.org.checks.escalate_after_meetings
     reviews = review_lines(data.actions, escalate_after=limit)
     raised = raised_by_meeting(data.actions)
     health = {h.date: h for h in data.health}
     plan = Plan()
     for index, meeting in enumerate(data.meetings):
-        view = minutes(data, index, reviews=reviews, raised=raised, health=health)
+        view = minutes(data, index, reviews=reviews, raised=raised, health=health, part=part)
         plan.minutes.append(view)
         day = meeting.date.isoformat()
         plan.pages.append(
@@ -105,7 +109,7 @@ def plan_pages(data: SiteData) -> Plan:
                 f"briefing/{day}.html",
                 "briefing.html",
                 "briefing",
-                {"view": meeting_briefing(data, meeting, reviews, health), "charts": ()},
+                {"view": meeting_briefing(data, meeting, reviews, health, part), "charts": ()},
             )
         )
     latest = data.latest_held()

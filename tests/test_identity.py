@@ -1,0 +1,78 @@
+"""`identity.ByObject`: a value is reused only for the very object, in an equal
+context, and only the previous round's entries are kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sosgen.identity import ByObject, keeping
+
+
+@dataclass(frozen=True)
+class Thing:
+    text: str
+
+
+def test_reused_for_the_very_object_in_an_equal_context_only() -> None:
+    made: list[str] = []
+
+    def make(thing: Thing) -> str:
+        made.append(thing.text)
+        return thing.text.upper()
+
+    memo: ByObject[Thing, str] = ByObject()
+    a, b = Thing("a"), Thing("b")
+    memo.begin()  # outside `keeping`: nothing kept
+    assert memo.get(a, ("ctx",), make) == "A"
+    memo.begin()
+    assert memo.get(a, ("ctx",), make) == "A"
+    assert made == ["a", "a"]
+    made.clear()
+    with keeping():
+        _rounds(memo, make, made, a, b)
+
+
+def _rounds(memo, make, made, a, b) -> None:
+    memo.begin()
+    assert memo.get(a, ("ctx",), make) == "A" and memo.get(b, ("ctx",), make) == "B"
+    memo.begin()
+    assert memo.get(a, ("ctx",), make) == "A"  # kept
+    assert memo.get(Thing("b"), ("ctx",), make) == "B"  # equal, but another object
+    assert memo.get(b, ("other",), make) == "B"  # another context
+    assert made == ["a", "b", "b", "b"]
+    memo.begin()
+    memo.begin()  # a round that did not ask for `a`: forgotten
+    assert memo.get(a, ("ctx",), make) == "A"
+    assert made == ["a", "b", "b", "b", "a"]
+
+
+def test_mentions_and_health_counts_kept_give_what_fresh_ones_give(tmp_path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from intel_synth import history
+
+    from sosgen import health
+    from sosgen.actions import derive_actions
+    from sosgen.intel import text
+    from sosgen.repo import load_repository
+
+    repo, _, _ = load_repository(history(3, weeks=10).write(tmp_path / "org"))
+    assert repo.org is not None
+    fewer = replace(repo, org=replace(repo.org, teams=repo.org.teams[1:]))
+    actions = derive_actions(repo, escalate_after=2)
+
+    def fresh(run, *args):
+        monkeypatch.setattr(text, "_MENTIONS", ByObject())
+        monkeypatch.setattr(health, "_COUNTS", ByObject())
+        return run(*args)
+
+    monkeypatch.setattr("sosgen.identity._KEEPING", True)
+    mentions = fresh(text.undeclared_mentions, repo)
+    counts = fresh(health.meeting_health, repo, repo.org, actions)
+    assert mentions
+    for _ in range(2):  # the same objects: kept values
+        assert text.undeclared_mentions(repo) == mentions
+        assert health.meeting_health(repo, repo.org, actions) == counts
+    # other teams: worked out again
+    assert text.undeclared_mentions(fewer) == fresh(text.undeclared_mentions, fewer)
+    assert text.undeclared_mentions(fewer) != mentions
