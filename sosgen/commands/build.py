@@ -151,6 +151,7 @@ def build(
             build=BuildInfo(commit=commit, base_url=base_url, stamp=stamp),
             writer=writer,
             drawer=svgs.draw if svgs else draw,
+            keep=svgs.keep if svgs else None,
             jobs=jobs or auto_jobs(len(data.meetings)),
             memo=memo,
         )
