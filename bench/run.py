@@ -2,6 +2,7 @@
 
     python bench/run.py [--sizes 50,450,1500] [--teams 20] [--runs 5] [--work DIR]
                         [--no-peers] [--no-serve] [--fresh-venv] [--out FILE]
+                        [--baseline EARLIER.json]
     python bench/run.py --quick        # the CI smoke run: tiny, once, no peers
 
 For each size it generates an organisation in sosgen's format (`synth.py`, seed 1)
@@ -12,7 +13,8 @@ changed, a rebuild after one new meeting, `sosgen check` of one changed update,
 `sosgen new-meeting`, Hugo's full build and MkDocs' full build. Then the live
 preview: `sosgen serve` and `hugo server`, one new meeting per run
 (`serve_bench.py`). It prints medians, peak memory and the ratios to the peers as a
-table, checks the targets of the performance issue, and writes everything as JSON
+table, checks the targets of the performance issue (the process tree's memory
+against the `--baseline` result, if given), and writes everything as JSON
 (default: bench/results/<date>-<teams>x<sizes>.json).
 """
 
@@ -142,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the live-preview runs")
     parser.add_argument("--fresh-venv", action="store_true", help="recreate the environment")
     parser.add_argument("--quick", action="store_true", help="smoke run: 3x6, once, no peers")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="an earlier result (JSON): the process tree's memory must not exceed it",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.teams, args.runs, args.no_peers, args.no_serve = "6", 3, 1, True, True
@@ -167,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         results,
         teams=args.teams,
         runs=args.runs,
+        baseline=json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None,
         versions=tools.versions(),
         machine={
             "cpus": os.cpu_count(),

@@ -22,14 +22,15 @@ from pathlib import Path
 
 import synth_peers
 from synth import add_meeting
-from timing import Failed, peak_of, wait_for_page
+from timing import Failed, TreePss, peak_of, wait_for_page
 from tools import Tools
 
 
 @dataclass(frozen=True)
 class Served:
     seconds: list[float]
-    peak_mb: float
+    peak_mb: float  # the server process's own peak resident set (VmHWM)
+    tree_pss_mb: float = float("nan")  # the largest summed Pss of its process tree
 
 
 def free_port() -> int:
@@ -62,18 +63,19 @@ def sosgen_serve(tools: Tools, org: Path, *, today: str, runs: int, seed: int) -
     )
     status = f"http://127.0.0.1:{port}/_sosgen/status"
     try:
-        wait_for_page(status, ready=lambda body: _state(body)[1] >= 1, timeout=900)
-        seconds = []
-        for run in range(runs):
-            staged = stage_meeting(org, seed + run)
-            before = _state(_get(status))[0]
-            started = time.perf_counter()
-            os.rename(staged, org / "meetings" / staged.name)
-            shown = wait_for_page(f"http://127.0.0.1:{port}/meetings/{staged.name}.html")
-            seconds.append(shown - started)
-            wait_for_page(status, ready=lambda body, b=before: _state(body)[0] > b, timeout=300)
-            shutil.rmtree(org.parent / "stage", ignore_errors=True)
-        return Served(seconds, peak_of(process.pid))
+        with TreePss(process.pid) as tree:
+            wait_for_page(status, ready=lambda body: _state(body)[1] >= 1, timeout=900)
+            seconds = []
+            for run in range(runs):
+                staged = stage_meeting(org, seed + run)
+                before = _state(_get(status))[0]
+                started = time.perf_counter()
+                os.rename(staged, org / "meetings" / staged.name)
+                shown = wait_for_page(f"http://127.0.0.1:{port}/meetings/{staged.name}.html")
+                seconds.append(shown - started)
+                wait_for_page(status, ready=lambda body, b=before: _state(body)[0] > b, timeout=300)
+                shutil.rmtree(org.parent / "stage", ignore_errors=True)
+        return Served(seconds, peak_of(process.pid), tree.peak_mb)
     finally:
         process.terminate()
         process.wait(timeout=30)

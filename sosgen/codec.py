@@ -27,7 +27,7 @@ import itertools
 import sys
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sosgen import model as m
@@ -37,6 +37,7 @@ _MAX_ORDINAL = dt.date.max.toordinal()
 _SEVERITIES = {s.value: s for s in Severity}
 _LOCATED = ("pos", "positions")
 _INT, _LIST = frozenset({int}), frozenset({list})
+_WORD = 40  # characters: text up to this long is interned when decoded
 
 Decoder = Callable[[Any, str], Any]
 Encoder = Callable[[Any, str], Any]
@@ -66,7 +67,7 @@ class Positions(Mapping[str, Pos]):
 
     __slots__ = ("_flat", "_made", "_path")
 
-    def __init__(self, path: str, flat: list[Any]) -> None:
+    def __init__(self, path: str, flat: Sequence[Any]) -> None:
         self._path = path
         self._flat = flat  # [key, line, column, key, line, column, ...]
         self._made: dict[str, Pos] | None = None
@@ -101,7 +102,7 @@ class Positions(Mapping[str, Pos]):
         return Pos(self._path, line, column) if _place(line) and _place(column) else default
 
     def __contains__(self, key: object) -> bool:
-        return key in self._all()
+        return self.get(key, _MISSING) is not _MISSING  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._all())
@@ -111,6 +112,22 @@ class Positions(Mapping[str, Pos]):
 
     def __repr__(self) -> str:
         return f"Positions({self._all()!r})"
+
+
+_MISSING = object()
+
+
+def compact_positions(path: str, positions: Mapping[str, Pos]) -> Mapping[str, Pos]:
+    """`positions` (all in `path`) as a `Positions`: three list slots each instead of a
+    `Pos` object and a dict entry, and each key one interned string. The loaded model
+    holds hundreds of thousands of positions at a few thousand files; a build reads
+    none of them, rules read a few. Given as they are if any is elsewhere."""
+    flat: list[Any] = []
+    for key, pos in positions.items():
+        if type(pos) is not Pos or pos.path != path or type(key) is not str:
+            return positions
+        flat += (sys.intern(key), pos.line, pos.column)
+    return Positions(path, tuple(flat))
 
 
 def _place(number: Any) -> bool:
@@ -318,6 +335,8 @@ def _mapping(enc_item: Encoder, dec_item: Decoder) -> tuple[Encoder, Decoder]:
 
 
 def _encode_positions(positions: Mapping[str, Pos], path: str) -> list[Any]:
+    if type(positions) is Positions and positions._made is None and positions._path == path:
+        return list(positions._flat)  # valid triples (checked when made), none made yet
     flat: list[Any] = []
     for key, pos in positions.items():
         if type(pos) is not Pos or pos.path != path or type(key) is not str:
@@ -378,6 +397,10 @@ def _dataclass(cls: type) -> tuple[Encoder, Decoder]:
         args = data[start:]
         for i, d in convert:
             args[i] = d(args[i], path)
+        for i in words:
+            word = args[i]
+            if word is not None and len(word) <= _WORD:
+                args[i] = sys.intern(word)
         if not located:
             return cls(*args)
         line, column, flat = data[0], data[1], data[2]
@@ -387,6 +410,8 @@ def _dataclass(cls: type) -> tuple[Encoder, Decoder]:
         flat[0::3] = map(sys.intern, flat[0::3])  # a few names, one object each
         return cls(Pos(path, line, column), *args, positions=Positions(path, flat))
 
+    # Short text (ids, names, states) repeats across files: one object per value.
+    words = [i for i, name in enumerate(names) if hints[name] in (str, str | None)]
     _CLASS_CODERS[cls] = (enc, dec)  # before the fields: a class may contain itself
     for i, name in enumerate(names):
         coder = _coders(hints[name])

@@ -8,10 +8,12 @@ see complete objects.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 from sosgen import model as m
+from sosgen.codec import compact_positions
 from sosgen.schema import Arr, Obj
 
 
@@ -21,7 +23,10 @@ def _objs(value: Any) -> Iterator[Obj]:
 
 
 def _strs(value: Any) -> tuple[str, ...]:
-    return tuple([v for v in value if isinstance(v, str)]) if isinstance(value, Arr) else ()
+    """The text items of a list: ids, one object per value however many files name it."""
+    if not isinstance(value, Arr):
+        return ()
+    return tuple([sys.intern(v) for v in value if isinstance(v, str)])
 
 
 def _has(obj: Obj, *names: str) -> bool:
@@ -29,7 +34,7 @@ def _has(obj: Obj, *names: str) -> bool:
 
 
 def _located(obj: Obj) -> dict[str, Any]:
-    return {"pos": obj.pos, "positions": obj.positions}
+    return {"pos": obj.pos, "positions": compact_positions(obj.pos.path, obj.positions)}
 
 
 def org(value: Any) -> m.Org | None:
@@ -144,7 +149,7 @@ def update(value: Any, *, team: str, meeting: dt.date) -> m.Update | None:
         **_located(value),
         team=team,
         meeting=meeting,
-        ambassador=value["ambassador"],
+        ambassador=sys.intern(value["ambassador"]),
         declared_team=value.get("team") or "",
         declared_meeting=value.get("meeting"),
         completed=_items("completed", value.get("completed")),
@@ -174,7 +179,7 @@ def _items(question: str, value: Any) -> tuple[m.Item, ...]:
         items.append(
             m.Item(
                 pos=obj.pos,
-                positions=obj.positions,
+                positions=compact_positions(obj.pos.path, obj.positions),
                 question=question,
                 text=text,
                 teams=teams,

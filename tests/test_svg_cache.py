@@ -1,0 +1,86 @@
+"""The SVG cache keeps every graph of the last build, drawn or not: a preview rebuild
+that keeps a graph's page (`site.PageMemo`) keeps its SVG too, so the next build
+draws nothing it drew before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from synth import generate
+
+from sosgen.cache import ParseCache
+from sosgen.cache_folder import CACHE_DIR
+from sosgen.commands.build import build
+from sosgen.live import MemoryDocuments
+from sosgen.site import PageMemo
+
+TODAY = dt.date(2023, 3, 1)
+
+
+def _build(root: Path, out: Path, **preview: object) -> str:
+    stdout = io.StringIO()
+    code = build(
+        root,
+        out=out,
+        today=TODAY,
+        engine_name="wasm",
+        commit="",
+        stamp=None,
+        base_url="",
+        stdout=stdout,
+        stderr=io.StringIO(),
+        **preview,  # type: ignore[arg-type]
+    )
+    assert code == 0
+    return stdout.getvalue()
+
+
+def _cached(root: Path) -> set[str]:
+    text = (root / CACHE_DIR / "svg-wasm.jsonl").read_text(encoding="utf-8")
+    return {line.split("\t")[0] for line in text.splitlines() if line}
+
+
+def test_a_preview_rebuild_keeps_the_svg_of_the_graphs_it_did_not_draw(tmp_path: Path) -> None:
+    root = tmp_path / "org"
+    generate(root, teams=4, meetings=6, seed=3)
+    preview = {"documents": MemoryDocuments(ParseCache(), racy_ns=0), "memo": PageMemo()}
+    _build(root, tmp_path / "preview", **preview)
+    before = _cached(root)
+
+    # One dependency's wording changes: the board's graph and its two teams' graphs
+    # are drawn again; the other teams' pages, graphs included, are kept.
+    dependencies = root / "dependencies.yaml"
+    text = dependencies.read_text(encoding="utf-8")
+    first = text.index("  what: ") + len("  what: ")
+    dependencies.write_text(text[:first] + "reworded " + text[first:], encoding="utf-8")
+    summary = _build(root, tmp_path / "preview", **preview)
+    memo = preview["memo"]
+    assert isinstance(memo, PageMemo) and memo.reused > 0
+    assert "graphs drawn with wasm engine" in summary  # some were drawn anew
+
+    after = _cached(root)
+    assert len(after) == len(before)  # one SVG per graph of the site, kept ones too
+    assert 0 < len(after - before) < len(before)
+
+    summary = _build(root, tmp_path / "site")
+    assert "graphs as drawn before" in summary
+
+
+def test_a_kept_graph_whose_cache_entry_was_damaged_is_not_kept(tmp_path: Path) -> None:
+    root = tmp_path / "org"
+    generate(root, teams=3, meetings=4, seed=5)
+    preview = {"documents": MemoryDocuments(ParseCache(), racy_ns=0), "memo": PageMemo()}
+    _build(root, tmp_path / "preview", **preview)
+    cache = root / CACHE_DIR / "svg-wasm.jsonl"
+    lines = cache.read_text(encoding="utf-8").splitlines()
+    key = lines[0].split("\t")[0]
+    hostile = '<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>'
+    cache.write_text("\n".join([f"{key}\t{json.dumps(hostile)}", *lines[1:]]) + "\n")
+
+    _build(root, tmp_path / "preview", **preview)  # every page kept, nothing drawn
+    summary = _build(root, tmp_path / "site")
+    assert "graphs drawn with wasm engine" in summary  # the damaged one, drawn again
+    assert "<script" not in cache.read_text(encoding="utf-8")
