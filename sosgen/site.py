@@ -287,9 +287,9 @@ def render_site(
         memo.begin((globals_, build, engine.name, renderer), writer.target)
     kept = {p.path for p in plan.pages if memo is not None and memo.kept(p)}
     if keep is not None:
-        for page in plan.pages:
-            if page.graph is not None and page.path in kept:
-                keep(page.graph, engine)
+        for shown in plan.pages:
+            if shown.graph is not None and shown.path in kept:
+                keep(shown.graph, engine)
     todo = [p for p in plan.pages if p.path not in kept]
     plain = [p for p in todo if p.graph is None]
     drawn = [p for p in todo if p.graph is not None]
