@@ -5,7 +5,6 @@ nothing changed does nothing, but only then."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import shutil
 from collections.abc import Callable
@@ -13,38 +12,16 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from site_builds import quiet_build, tree
 from synth import add_meeting, generate
 
 from sosgen.cache_folder import CACHE_DIR
-from sosgen.commands.build import build
 
 TODAY = dt.date(2026, 11, 9)
 
 
 def built(root: Path, out: Path, *, cache: bool = True, today: dt.date = TODAY) -> str:
-    stdout = io.StringIO()
-    code = build(
-        root,
-        out=out,
-        today=today,
-        engine_name="wasm",
-        commit="0" * 40,
-        stamp=None,
-        base_url="",
-        stdout=stdout,
-        stderr=io.StringIO(),
-        cache=cache,
-    )
-    assert code == 0
-    return stdout.getvalue()
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return quiet_build(root, out, today=today, commit="0" * 40, cache=cache)
 
 
 def cold(root: Path, tmp_path: Path) -> dict[str, bytes]:

@@ -8,10 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
+from site_builds import quiet_build, tree
 from synth import add_meeting, generate
 
 from sosgen.cache import ParseCache
-from sosgen.commands.build import build
 from sosgen.commands.serve import site_builder
 from sosgen.identity import keeping
 from sosgen.live import MemoryDocuments
@@ -21,28 +21,11 @@ TODAY = dt.date(2023, 3, 1)
 
 
 def _tree(out: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != ".sosgen-manifest.json"
-    }
+    return tree(out, manifest=False)
 
 
 def _cold(root: Path, out: Path) -> dict[str, bytes]:
-    import io
-
-    build(
-        root,
-        out=out,
-        today=TODAY,
-        engine_name="wasm",
-        commit="",
-        stamp=None,
-        base_url="",
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-        cache=False,
-    )
+    quiet_build(root, out, today=TODAY, cache=False)
     return _tree(out)
 
 
@@ -104,25 +87,12 @@ def test_preview_renders_only_pages_whose_views_changed(tmp_path: Path) -> None:
     generate(root, teams=4, meetings=10, seed=9)
     memo = PageMemo()
     documents = MemoryDocuments(ParseCache(), racy_ns=0)
-    import io
 
     def once() -> str:
-        out = io.StringIO()
-        build(
-            root,
-            out=tmp_path / "site",
-            today=TODAY,
-            engine_name="wasm",
-            commit="",
-            stamp=None,
-            base_url="",
-            stdout=out,
-            stderr=io.StringIO(),
-            documents=documents,
-            memo=memo,
-            cache=False,  # no build-state short cut: every call builds
+        # cache=False: no build-state short cut, every call builds
+        return quiet_build(
+            root, tmp_path / "site", today=TODAY, documents=documents, memo=memo, cache=False
         )
-        return out.getvalue()
 
     once()
     assert memo.reused == 0
@@ -180,21 +150,7 @@ def _rebuilder(root: Path, out: Path, racy_ns: int):
 
 
 def _build(root: Path, out: Path, documents: MemoryDocuments, memo) -> None:
-    import io
-
-    build(
-        root,
-        out=out,
-        today=TODAY,
-        engine_name="wasm",
-        commit="",
-        stamp=None,
-        base_url="",
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-        documents=documents,
-        memo=memo,
-    )
+    quiet_build(root, out, today=TODAY, documents=documents, memo=memo)
 
 
 @pytest.mark.parametrize("racy_ns", [0, 2_000_000_000])

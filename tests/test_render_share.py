@@ -5,17 +5,16 @@ and a failure leaves no temporary file of either process behind."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from site_builds import quiet_build
 
 from sosgen import site
 from sosgen.cli import main
-from sosgen.commands.build import build
 from sosgen.errors import SosgenError
 
 SMALL = ROOT / "tests/fixtures/site-small"
@@ -112,17 +111,5 @@ def test_a_failing_page_leaves_no_temporary_file(small, tmp_path, monkeypatch):
     monkeypatch.setattr(site, "_render", failing)
     out = tmp_path / "out"
     with pytest.raises(SosgenError, match="broken"):
-        build(
-            small,
-            out=out,
-            today=dt.date.fromisoformat(TODAY),
-            engine_name="wasm",
-            commit="",
-            stamp=None,
-            base_url="",
-            stdout=io.StringIO(),
-            stderr=io.StringIO(),
-            jobs=2,
-            cache=False,
-        )
+        quiet_build(small, out, today=dt.date.fromisoformat(TODAY), jobs=2, cache=False)
     assert [p for p in out.rglob("*") if p.is_file()] == []

@@ -5,15 +5,14 @@ draws nothing it drew before."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from pathlib import Path
 
+from site_builds import quiet_build
 from synth import generate
 
 from sosgen.cache import ParseCache
 from sosgen.cache_folder import CACHE_DIR
-from sosgen.commands.build import build
 from sosgen.live import MemoryDocuments
 from sosgen.site import PageMemo
 
@@ -21,21 +20,7 @@ TODAY = dt.date(2023, 3, 1)
 
 
 def _build(root: Path, out: Path, **preview: object) -> str:
-    stdout = io.StringIO()
-    code = build(
-        root,
-        out=out,
-        today=TODAY,
-        engine_name="wasm",
-        commit="",
-        stamp=None,
-        base_url="",
-        stdout=stdout,
-        stderr=io.StringIO(),
-        **preview,  # type: ignore[arg-type]
-    )
-    assert code == 0
-    return stdout.getvalue()
+    return quiet_build(root, out, today=TODAY, **preview)
 
 
 def _cached(root: Path) -> set[str]:
