@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import math
-import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +37,7 @@ from sosgen.model import (
 )
 from sosgen.rotation import Rotation, Rotations, current_stint, stint_end
 
+BACKTEST = importlib.import_module("sosgen.intel.backtest")  # the package's name is the function
 START = dt.date(2026, 1, 1)
 DAYS = st.integers(-3, 40).map(lambda n: START + dt.timedelta(days=n))
 
@@ -122,31 +123,21 @@ def test_ranked_aucs_equal_the_tie_group_sums_to_the_bit(cases, drawn):
     assert _auc_of_draws(scores, labels, owner)(drawn) == plain
 
 
+def plain_auc_of_draws(
+    scores: Sequence[float], labels: Sequence[bool], owner: Sequence[int]
+) -> Callable[[Sequence[int]], float | None]:
+    """The AUC of a draw as first written: a float weight per case, tie groups summed."""
+    groups = _tie_groups(scores)
+    return lambda drawn: _weighted_auc(groups, labels, [float(drawn[o]) for o in owner])
+
+
 def plain_difference_interval(
-    cases: Sequence[Case], *, rounds: int = 400, seed: int = 0
+    cases: Sequence[Case], *, rounds: int, seed: int = 0
 ) -> tuple[float, float] | None:
-    """The bootstrap as first written: a float weight per case, tie groups summed."""
-    ids = sorted({c.dependency for c in cases})
-    index = {dep: n for n, dep in enumerate(ids)}
-    owner = [index[c.dependency] for c in cases]
-    labels = [c.late for c in cases]
-    by_score = _tie_groups([c.score for c in cases])
-    by_days = _tie_groups([-c.days_left for c in cases])
-    rng = random.Random(seed)
-    diffs = []
-    for _ in range(rounds):
-        drawn = [0] * len(ids)
-        for n in rng.choices(range(len(ids)), k=len(ids)):
-            drawn[n] += 1
-        weights = [float(drawn[o]) for o in owner]
-        a = _weighted_auc(by_score, labels, weights)
-        b = _weighted_auc(by_days, labels, weights)
-        if a is not None and b is not None:
-            diffs.append(a - b)
-    if len(diffs) < rounds // 2:
-        return None
-    diffs.sort()
-    return diffs[math.floor(0.025 * (len(diffs) - 1))], diffs[math.ceil(0.975 * (len(diffs) - 1))]
+    """The bootstrap with each draw's AUC as first written."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BACKTEST, "_auc_of_draws", plain_auc_of_draws)
+        return difference_interval(cases, rounds=rounds, seed=seed)
 
 
 @settings(max_examples=60, deadline=None)
@@ -169,8 +160,7 @@ def test_past_exact_integer_sums_the_bootstrap_sums_floats_as_first_written(monk
     cases = [Case(START, f"DEP-{n % 4}", n % 3 / 2, n % 5, n % 2 == 0) for n in range(30)]
     fast = difference_interval(cases, rounds=40)
     assert fast is not None
-    module = importlib.import_module("sosgen.intel.backtest")  # the package's name is the function
-    monkeypatch.setattr(module, "EXACT_WEIGHT", 0)
+    monkeypatch.setattr(BACKTEST, "EXACT_WEIGHT", 0)
     assert (
         difference_interval(cases, rounds=40) == fast == plain_difference_interval(cases, rounds=40)
     )
