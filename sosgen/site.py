@@ -17,30 +17,30 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import re
-from collections import Counter, deque
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from sosgen import __version__, feeds
+from sosgen import __version__, feeds, render_share
 from sosgen import model as m
 from sosgen.dot import Graph
 from sosgen.graphviz_engine import Engine, draw
 from sosgen.links import Links
 from sosgen.render import OVERRIDES, PACKAGED, Renderer
+from sosgen.render_share import Turns, big_first
 from sosgen.svg_fit import fit_text
 from sosgen.views.memo import ViewMemo
 from sosgen.views.minutes import MinutesView
 from sosgen.views.pages import Page, Plan, plan_pages
 from sosgen.views.plan import Names, SiteData
-from sosgen.write import SiteWriter, stage, stamp
+from sosgen.write import SiteWriter, stamp
 
 CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 NAV = (
@@ -300,8 +300,12 @@ def render_site(
     # templates compiled.
     if jobs > 1:
         renderer.prepare()
-    turns = Turns(_big_first(plain))
-    worker = _fork(turns, renderer, globals_, build, writer.target) if jobs > 1 else None
+    turns = Turns(big_first(plain))
+
+    def render_plain(page: Page) -> str:
+        return _render(renderer, page, globals_, build, None, links)
+
+    worker = render_share.fork(turns, render_plain, writer.target) if jobs > 1 else None
     try:
         for path in sorted(kept):
             writer.adopt(path, None)
@@ -316,7 +320,7 @@ def render_site(
             while (page := turns.take()) is not None:
                 while waiting and waiting[0][1].done():
                     render_drawn()
-                writer.add(page.path, _render(renderer, page, globals_, build, None, links))
+                writer.add(page.path, render_plain(page))
             while waiting:
                 render_drawn()
         if worker is not None:
@@ -339,93 +343,6 @@ def render_site(
 
 
 FORK_FROM = 200  # pages to render: below this, forking costs more than it saves
-
-
-class Turns:
-    """The pages to render, handed out one at a time to whichever process asks first:
-    the two processes finish together whatever each page costs and however the cores
-    are shared (the graph drawing thread takes its share of this process's). Shared
-    memory when there is a worker, a plain counter otherwise."""
-
-    def __init__(self, pages: Sequence[Page]) -> None:
-        self.pages = pages
-        self._next: Any = None
-        self._local = 0
-
-    def share(self) -> bool:
-        """Make the counter shared by the processes forked from now on."""
-        try:
-            self._next = multiprocessing.get_context("fork").Value("q", self._local)
-        except (OSError, ValueError):  # no shared memory or semaphores here
-            return False
-        return True
-
-    def take(self) -> Page | None:
-        shared = self._next
-        if shared is None:
-            i = self._local
-            self._local = i + 1
-        else:
-            with shared.get_lock():
-                i = shared.value
-                shared.value = i + 1
-        return self.pages[i] if i < len(self.pages) else None
-
-    def stop(self) -> None:
-        """Hand out nothing more."""
-        if self._next is None:
-            self._local = len(self.pages)
-        else:
-            with self._next.get_lock():
-                self._next.value = len(self.pages)
-
-
-def _big_first(pages: Sequence[Page]) -> list[Page]:
-    """The pages of the templates with fewest pages first: those are the overviews (the
-    action items, the team pages), the largest pages; the many small ones then even
-    out the end."""
-    count = Counter(p.template for p in pages)
-    return sorted(pages, key=lambda p: count[p.template])
-
-
-_FORKED: tuple[Renderer, Turns, SiteGlobals, BuildInfo, Path] | None = None
-
-
-def _fork(
-    turns: Turns, renderer: Renderer, data: SiteGlobals, build: BuildInfo, target: Path
-) -> Future[list[tuple[str, str | None]]] | None:
-    """A forked worker that renders the pages it takes from `turns` and stages their
-    files beside their places (`write.stage`); None where fork is missing."""
-    global _FORKED
-    if "fork" not in multiprocessing.get_all_start_methods() or not turns.share():
-        return None
-    _FORKED = (renderer, turns, data, build, target)
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        future = pool.submit(_render_forked)
-        pool.shutdown(wait=False)
-    finally:
-        _FORKED = None
-    return future
-
-
-def _render_forked() -> list[tuple[str, str | None]]:
-    assert _FORKED is not None, "only runs in a worker forked by _fork"
-    renderer, turns, data, build, target = _FORKED
-    links: dict[str, Links] = {}
-    safe: set[Path] = set()
-    done: list[tuple[str, str | None]] = []
-    try:
-        while (page := turns.take()) is not None:
-            text = _render(renderer, page, data, build, None, links)
-            done.append((page.path, stage(target, page.path, text.encode("utf-8"), safe)))
-    except BaseException:
-        turns.stop()
-        for _, staged in done:
-            if staged is not None:
-                Path(staged).unlink(missing_ok=True)
-        raise
-    return done
 
 
 _SVG_ID = re.compile(r'(<g id=")([^"]*)(")')

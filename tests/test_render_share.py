@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from site_builds import quiet_build
 
-from sosgen import site
+from sosgen import render_share, site
 from sosgen.cli import main
 from sosgen.errors import SosgenError
 
@@ -36,7 +36,7 @@ def small(tmp_path: Path) -> Path:
 
 def test_pages_taken_in_two_processes_are_each_rendered_once():
     pages = [f"page-{i}" for i in range(300)]
-    turns = site.Turns(pages)  # type: ignore[arg-type]
+    turns = render_share.Turns(pages)  # type: ignore[arg-type]
     assert turns.share()
     read, write = os.pipe()
     child = os.fork()
@@ -60,7 +60,7 @@ def test_pages_taken_in_two_processes_are_each_rendered_once():
 
 
 def test_stopped_turns_hand_out_nothing():
-    turns = site.Turns(["a", "b"])  # type: ignore[arg-type]
+    turns = render_share.Turns(["a", "b"])  # type: ignore[arg-type]
     assert turns.take() == "a"
     turns.stop()
     assert turns.take() is None
@@ -72,21 +72,21 @@ def test_overview_pages_come_first():
             self.template = template
 
     pages = [P("meeting.html"), P("team.html"), P("meeting.html"), P("actions.html")]
-    order = [p.template for p in site._big_first(pages)]  # type: ignore[arg-type]
+    order = [p.template for p in render_share.big_first(pages)]  # type: ignore[arg-type]
     assert order == ["team.html", "actions.html", "meeting.html", "meeting.html"]
 
 
 def test_a_shared_build_is_the_single_process_build(small, tmp_path, monkeypatch):
     monkeypatch.setattr(site, "FORK_FROM", 1)
     forked: list[int] = []
-    fork = site._fork
+    fork = render_share.fork
 
     def counting(*args, **kwargs):
         worker = fork(*args, **kwargs)
         forked.append(worker is not None)
         return worker
 
-    monkeypatch.setattr(site, "_fork", counting)
+    monkeypatch.setattr(render_share, "fork", counting)
     one, two = tmp_path / "one", tmp_path / "two"
     args = ["-C", str(small), "build", "--today", TODAY, "--no-cache"]
     assert main([*args, "-o", str(one), "-j", "1"]) == 0

@@ -1,0 +1,102 @@
+"""Two processes rendering one list of pages: this one and a forked worker take the
+next page from a shared counter as each finishes one, so both finish together
+whatever each page costs and however the cores are shared. The worker stages its
+files beside their places (`write.stage`) and hands back their names; the pages it
+renders come out byte for byte as they would here."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from sosgen.views.pages import Page
+from sosgen.write import stage
+
+
+class Turns:
+    """The pages to render, handed out one at a time to whichever process asks first:
+    the two processes finish together whatever each page costs and however the cores
+    are shared (the graph drawing thread takes its share of this process's). Shared
+    memory when there is a worker, a plain counter otherwise."""
+
+    def __init__(self, pages: Sequence[Page]) -> None:
+        self.pages = pages
+        self._next: Any = None
+        self._local = 0
+
+    def share(self) -> bool:
+        """Make the counter shared by the processes forked from now on."""
+        try:
+            self._next = multiprocessing.get_context("fork").Value("q", self._local)
+        except (OSError, ValueError):  # no shared memory or semaphores here
+            return False
+        return True
+
+    def take(self) -> Page | None:
+        shared = self._next
+        if shared is None:
+            i = self._local
+            self._local = i + 1
+        else:
+            with shared.get_lock():
+                i = shared.value
+                shared.value = i + 1
+        return self.pages[i] if i < len(self.pages) else None
+
+    def stop(self) -> None:
+        """Hand out nothing more."""
+        if self._next is None:
+            self._local = len(self.pages)
+        else:
+            with self._next.get_lock():
+                self._next.value = len(self.pages)
+
+
+def big_first(pages: Sequence[Page]) -> list[Page]:
+    """The pages of the templates with fewest pages first: those are the overviews (the
+    action items, the team pages), the largest pages; the many small ones then even
+    out the end."""
+    count = Counter(p.template for p in pages)
+    return sorted(pages, key=lambda p: count[p.template])
+
+
+_FORKED: tuple[Callable[[Page], str], Turns, Path] | None = None
+
+
+def fork(
+    turns: Turns, render: Callable[[Page], str], target: Path
+) -> Future[list[tuple[str, str | None]]] | None:
+    """A forked worker that renders (`render`) the pages it takes from `turns` and
+    stages their files beside their places in `target`; None where fork is missing."""
+    global _FORKED
+    if "fork" not in multiprocessing.get_all_start_methods() or not turns.share():
+        return None
+    _FORKED = (render, turns, target)
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        future = pool.submit(_render_forked)
+        pool.shutdown(wait=False)
+    finally:
+        _FORKED = None
+    return future
+
+
+def _render_forked() -> list[tuple[str, str | None]]:
+    assert _FORKED is not None, "only runs in a worker forked by fork"
+    render, turns, target = _FORKED
+    safe: set[Path] = set()
+    done: list[tuple[str, str | None]] = []
+    try:
+        while (page := turns.take()) is not None:
+            done.append((page.path, stage(target, page.path, render(page).encode("utf-8"), safe)))
+    except BaseException:
+        turns.stop()
+        for _, staged in done:
+            if staged is not None:
+                Path(staged).unlink(missing_ok=True)
+        raise
+    return done
