@@ -16,6 +16,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+K = TypeVar("K")
 O = TypeVar("O")  # noqa: E741
 V = TypeVar("V")
 
@@ -34,23 +35,49 @@ def keeping() -> Iterator[None]:
         _KEEPING = before
 
 
-class ByObject(Generic[O, V]):
+class LastRound(Generic[K, V]):
+    """Values by key, each kept with the inputs it was made from: `get` hands back the
+    value of the previous round for equal inputs, else makes it anew. `begin` starts
+    a round and forgets what the previous round did not ask for again."""
+
     def __init__(self) -> None:
-        self._last: dict[int, tuple[Any, object, Any]] = {}
-        self._now: dict[int, tuple[Any, object, Any]] = {}
+        self._last: dict[K, tuple[Any, V]] = {}
+        self._now: dict[K, tuple[Any, V]] = {}
+        self.reused = self.made = 0
 
     def begin(self) -> None:
-        self._last, self._now = (self._now, {}) if _KEEPING else ({}, {})
+        self._last, self._now = self._now, {}
+        self.reused = self.made = 0
+
+    def get(self, key: K, inputs: Any, make: Callable[..., V], *args: Any) -> V:
+        """`make(*args)`, or what it gave in the previous round for equal `inputs`."""
+        found = self._last.get(key)
+        if found is not None and found[0] == inputs:
+            self.reused += 1
+            value = found[1]
+        else:
+            self.made += 1
+            value = make(*args)
+        self._now[key] = (inputs, value)
+        return value
+
+
+class ByObject(Generic[O, V]):
+    """A `LastRound` keyed by the object itself, while `keeping()`."""
+
+    def __init__(self) -> None:
+        self._round: LastRound[int, V] = LastRound()
+
+    def begin(self) -> None:
+        if _KEEPING:
+            self._round.begin()
+        else:
+            self._round = LastRound()  # nothing of an earlier round is kept
 
     def get(self, obj: O, context: object, make: Callable[[O], V]) -> V:
         """`make(obj)`, or what it gave for this very object in an equal context."""
         if not _KEEPING:
             return make(obj)
-        found = self._last.get(id(obj))
-        # The entry holds `obj`: while it is kept, no other object can have its id.
-        if found is not None and found[0] is obj and found[1] == context:
-            value: V = found[2]
-        else:
-            value = make(obj)
-        self._now[id(obj)] = (obj, context, value)
-        return value
+        # The inputs hold `obj`: while they are kept, no other object can have its id,
+        # and comparing them compares `obj` with itself, at once.
+        return self._round.get(id(obj), (obj, context), make, obj)
