@@ -58,7 +58,11 @@ def run(
     cwd: Path | None = None,
     ok: Sequence[int] = (0,),
 ) -> Sample:
-    """Run `command` to completion; raise Failed unless its exit code is in `ok`."""
+    """Run `command` to completion; raise Failed unless its exit code is in `ok`.
+
+    The disk's dirty pages are written back first (`os.sync`, not timed), so the
+    writeback of what the previous command wrote is not charged to this one."""
+    os.sync()
     load = os.getloadavg()[0]
     report = tempfile.NamedTemporaryFile(prefix="bench-rss-", delete=False)  # noqa: SIM115
     report.close()
