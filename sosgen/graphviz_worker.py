@@ -1,7 +1,10 @@
 """The process that draws graphs with Graphviz compiled to WebAssembly.
 
-`sosgen.graphviz_engine.WasmEngine` starts it (`python -m sosgen.graphviz_worker`)
-the first time a graph must be drawn. The WebAssembly runtime and the compiled
+`sosgen.graphviz_engine` starts it (`python -m sosgen.graphviz_worker`) the first
+time a graph must be drawn, or earlier when a build knows graphs will be drawn
+(`graphviz_engine.start`). It compiles Graphviz as soon as it starts, before the
+first request, so that an early start puts the compiling on a core the build
+leaves idle. The WebAssembly runtime and the compiled
 Graphviz module take some 50 MB; here they live beside a bare interpreter instead of
 in the process that holds the loaded repository and renders the pages, whose peak
 they would otherwise raise by as much.
@@ -29,6 +32,10 @@ def main() -> int:
     requests = sys.stdin.buffer
     backend: Any = None
     refused: tuple[type[Exception], ...] = ()
+    try:
+        backend, refused = _backend()
+    except Exception:  # said to the first request, which tries again
+        backend = None
     while True:
         header = requests.readline()
         if not header:
