@@ -4,10 +4,10 @@
 time a graph must be drawn, or earlier when a build knows graphs will be drawn
 (`graphviz_engine.start`). It compiles Graphviz as soon as it starts, before the
 first request, so that an early start puts the compiling on a core the build
-leaves idle. The WebAssembly runtime and the compiled
-Graphviz module take some 50 MB; here they live beside a bare interpreter instead of
-in the process that holds the loaded repository and renders the pages, whose peak
-they would otherwise raise by as much.
+leaves idle. The WebAssembly runtime and the compiled Graphviz module take some
+50 MB; here they live beside a bare interpreter instead of in the process that holds
+the loaded repository and renders the pages, whose peak they would otherwise raise
+by as much.
 
 The protocol, on stdin and stdout: a request is a line with the byte length of a DOT
 source, then that source (UTF-8); each reply is a line `<kind> <length>` followed by
