@@ -341,3 +341,25 @@ def test_graphviz_compiled_without_optimizations_draws_the_same_bytes() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.stdout == "Unoptimized True\n", done.stderr
+
+
+def test_the_drawing_process_compiles_graphviz_before_its_first_request() -> None:
+    """Started early (`graphviz_engine.start`), it compiles while the build does other
+    work, not when the first graph is asked for."""
+    script = (
+        "import sys\n"
+        "import sosgen.graphviz_worker as worker\n"
+        "def compiled():\n"
+        "    print('compiled', file=sys.stderr)\n"
+        "    return None, ()\n"
+        "worker._backend = compiled\n"
+        "raise SystemExit(worker.main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input=b"",  # no request at all: the input ends at once
+        capture_output=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"compiled\n")
