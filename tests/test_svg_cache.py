@@ -15,6 +15,7 @@ from synth import generate
 
 from sosgen.cache import ParseCache
 from sosgen.cache_folder import CACHE_DIR
+from sosgen.errors import SosgenError
 from sosgen.live import MemoryDocuments
 from sosgen.site import PageMemo
 
@@ -73,17 +74,18 @@ def test_a_kept_graph_whose_cache_entry_was_damaged_is_not_kept(tmp_path: Path) 
     assert "<script" not in cache.read_text(encoding="utf-8")
 
 
-def test_a_build_with_no_graph_drawn_before_starts_graphviz_before_the_checks(
+def test_a_build_with_no_graph_drawn_before_starts_graphviz_after_the_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The Graphviz process compiles while the checks, views and page plan run (one
-    core busy), not during the render (both busy); with every graph in the SVG cache
-    it is not started at all."""
+    """The Graphviz process compiles while the views and page plan run (one core busy),
+    not during the render (both busy); with every graph in the SVG cache it is not
+    started at all, nor for a repository the checks refuse."""
     import sosgen.graphviz_engine as ge
     import sosgen.rules
+    import sosgen.views.plan
 
     events: list[str] = []
-    start, run_rules = ge.start, sosgen.rules.run_rules
+    start, run_rules, site_data = ge.start, sosgen.rules.run_rules, sosgen.views.plan.site_data
 
     def started(engine: ge.Engine) -> None:
         events.append("graphviz")
@@ -93,17 +95,28 @@ def test_a_build_with_no_graph_drawn_before_starts_graphviz_before_the_checks(
         events.append("rules")
         return run_rules(*args, **kwargs)
 
+    def viewed(*args: Any, **kwargs: Any) -> Any:
+        events.append("views")
+        return site_data(*args, **kwargs)
+
     monkeypatch.setattr(ge, "start", started)
     monkeypatch.setattr(sosgen.rules, "run_rules", checked)
+    monkeypatch.setattr(sosgen.views.plan, "site_data", viewed)
     root = tmp_path / "org"
     generate(root, teams=3, meetings=4, seed=7)
     assert "graphs drawn with wasm engine" in _build(root, tmp_path / "site")
-    assert events == ["graphviz", "rules"]
+    assert events == ["rules", "graphviz", "views"]
 
     events.clear()
     assert "graphs as drawn before" in _build(root, tmp_path / "again")
-    assert events == ["rules"]
+    assert events == ["rules", "views"]
 
     events.clear()
     assert "graphs drawn with wasm engine" in _build(root, tmp_path / "fresh", cache=False)
-    assert events == ["graphviz", "rules"]
+    assert events == ["rules", "graphviz", "views"]
+
+    events.clear()
+    (root / "teams.yaml").write_text("teams: [\n", encoding="utf-8")
+    with pytest.raises(SosgenError):
+        _build(root, tmp_path / "broken", cache=False)
+    assert events == ["rules"]

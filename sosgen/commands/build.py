@@ -74,12 +74,12 @@ def load(
     err: TextIO,
     cache: bool = True,
     documents: Documents | None = None,
-    loaded: Callable[[], None] | None = None,
+    checked: Callable[[], None] | None = None,
 ) -> SiteData:
     """The repository, checked: errors stop the build (the site would be wrong); with
     the code-history suggestions saved in suggestions.yaml, if any. Files are read
     through `documents` if given, else through the parse cache unless `cache` is false;
-    `loaded` is called once they are (before the checks)."""
+    `checked` is called once they passed the checks (before the views are made)."""
     from sosgen import repo as r
     from sosgen.cache import ParseCache
     from sosgen.diagnostics import Severity
@@ -91,13 +91,13 @@ def load(
     if documents is None:
         documents = ParseCache(enabled=cache)
     repo, problems, layout = r.load_repository(root, documents=documents)
-    if loaded is not None:
-        loaded()
     problems += run_rules(repo, today=today, warnings=False)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors:
         report(errors, "text", err, files=len(layout.all_files()))
         raise SosgenError(f"{len(errors)} error(s) in the repository: fix them, then build")
+    if checked is not None:
+        checked()
     return site_data(repo, today=today, saved=tuple(load_saved_suggestions(root, repo)))
 
 
@@ -146,9 +146,10 @@ def build(
     drawing: list[tuple[Engine, SvgCache | None]] = []
 
     def start_drawing() -> None:
-        """The parse is over and the checks, views and page plan that follow keep one
-        core busy: when no graph was drawn before, the Graphviz process starts now and
-        compiles on the other one instead of during the render, when both are busy."""
+        """The repository passed the checks, and the views and page plan that follow
+        keep one core busy: when no graph was drawn before, the Graphviz process starts
+        now and compiles on the other one instead of during the render, when both are
+        busy. A repository with errors starts no compile."""
         try:
             engine = get_engine(engine_name)
         except UsageError:
@@ -159,7 +160,7 @@ def build(
             start(engine)
 
     data = load(
-        root, today=today, err=stderr, cache=cache, documents=documents, loaded=start_drawing
+        root, today=today, err=stderr, cache=cache, documents=documents, checked=start_drawing
     )
     if drawing:
         engine, svgs = drawing[0]
