@@ -44,6 +44,9 @@ margin:0;padding:1rem 1.5rem;font:1rem/1.4 system-ui,sans-serif}
 
 # A build: returns nothing on success; raises with a message a person can act on.
 Build = Callable[[], None]
+# Told before each build which input paths may have changed since the last good one
+# (files, or folders for everything below them); None when that is not known.
+Hint = Callable[[frozenset[str] | None], None]
 Snapshot = dict[str, tuple[int, int]]
 
 
@@ -112,10 +115,15 @@ class Preview:
         log: Callable[[str], None] = lambda line: None,
         use_inotify: bool = True,
         warm: Callable[[], object] | None = None,
+        hint: Hint | None = None,
     ) -> None:
         self.root, self.out, self._build, self.interval, self.log = root, out, build, interval, log
         self.use_inotify = use_inotify
         self._warm = warm
+        self._hint = hint
+        # What the watcher saw change since the last good build began (a good build
+        # has looked at every file); None until then, and when events were lost.
+        self._since_good: set[str] | None = None
         self.watching = ""  # "inotify" or "polling" once started
         self._lock = threading.Lock()
         self._state = State(0, 0, "")
@@ -133,16 +141,23 @@ class Preview:
         with self._lock:
             return self._state
 
-    def rebuild(self) -> State:
+    def rebuild(self, changed: set[str] | None = None) -> State:
+        """Build once; `changed`: the paths the watcher saw change since the last
+        call, None when not known (the first build, polling, events lost)."""
         started = time.perf_counter()
         before = self.state
+        since = None if changed is None or self._since_good is None else self._since_good | changed
+        if self._hint is not None:
+            self._hint(None if since is None else frozenset(since))
         try:
             self._build()
         except Exception as exc:  # any failure: keep serving the last good build
+            self._since_good = since
             errors = str(exc).strip() or type(exc).__name__
             kept = "still serving the last good build" if before.good else "serving the errors"
             self.log(f"build failed; {kept}:\n{errors}")
         else:
+            self._since_good = set()
             errors = ""
             verb = "rebuilt" if before.generation else "built"
             self.log(f"{verb} in {time.perf_counter() - started:.2f} s")
@@ -161,6 +176,8 @@ class Preview:
                 self.log(f"{exc}; polling every {self.interval} s instead")
         snapshot = None if watcher else watched(self.root)
         self.watching = "inotify" if watcher else "polling"
+        if watcher is not None:
+            watcher.take()  # the first build looks at every file
         self.rebuild()
         if self._warm is not None:
             # What a rebuild would otherwise wait for (the Graphviz engine, when the
@@ -184,7 +201,7 @@ class Preview:
                 try:
                     while not self._stop.is_set():
                         if watcher.wait(self.interval):
-                            self.rebuild()
+                            self.rebuild(watcher.take())
                     return
                 except inotify.Unavailable as exc:
                     self.log(f"{exc}; polling every {self.interval} s instead")

@@ -152,3 +152,20 @@ def test_port_in_use_is_a_usage_error(repo, run):
     assert result.code == 2
     assert result.err.startswith(f"sosgen: cannot listen on 127.0.0.1:{port} (")
     assert result.err.endswith("); choose another port with --port\n")
+
+
+def test_the_warm_up_loads_the_loader_a_rebuild_parses_new_files_with():
+    """A first build that found every file in the parse cache never loaded the YAML
+    loader; the warm-up does, so the first rebuild after a new meeting does not."""
+    code = (
+        "import sys\n"
+        "from sosgen.commands.serve import _engine\n"
+        "_engine('dot')()\n"
+        "print(sorted(m for m in ('yaml', 'sosgen.load', 'sosgen.schema', 'sosgen.convert')"
+        " if m in sys.modules))\n"
+    )
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    loaded = "['sosgen.convert', 'sosgen.load', 'sosgen.schema', 'yaml']"
+    assert done.stdout.split("\n")[0] == loaded
