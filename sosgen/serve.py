@@ -9,6 +9,11 @@ every `interval` seconds (no dependency, works on every file system). While the
 latest build has failed, every page carries a banner with the errors, and
 `/_sosgen/errors` lists them.
 `/_sosgen/status` answers JSON for scripts and tests.
+
+A page asked for while a rebuild runs is answered once it is done (as `mkdocs serve`
+does): the browser never gets a site half old and half new, and a page the rebuild
+is making is there. It also keeps a browser or script that polls for a page from
+taking turns with the rebuild (answering costs this process most of a millisecond).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ Build = Callable[[], None]
 # (files, or folders for everything below them); None when that is not known.
 Hint = Callable[[frozenset[str] | None], None]
 Snapshot = dict[str, tuple[int, int]]
+SETTLE_WAIT = 60.0  # seconds a page waits for a rebuild, at most: then it is served as is
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +133,8 @@ class Preview:
         self.watching = ""  # "inotify" or "polling" once started
         self._lock = threading.Lock()
         self._state = State(0, 0, "")
+        self._idle = threading.Condition()
+        self._rebuilding = False
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
@@ -144,6 +152,21 @@ class Preview:
     def rebuild(self, changed: set[str] | None = None) -> State:
         """Build once; `changed`: the paths the watcher saw change since the last
         call, None when not known (the first build, polling, events lost)."""
+        with self._idle:
+            self._rebuilding = True
+        try:
+            return self._rebuild(changed)
+        finally:
+            with self._idle:
+                self._rebuilding = False
+                self._idle.notify_all()
+
+    def settled(self, timeout: float) -> None:
+        """Return once no rebuild runs, or after `timeout` seconds."""
+        with self._idle:
+            self._idle.wait_for(lambda: not self._rebuilding, timeout)
+
+    def _rebuild(self, changed: set[str] | None) -> State:
         started = time.perf_counter()
         before = self.state
         since = None if changed is None or self._since_good is None else self._since_good | changed
@@ -243,6 +266,8 @@ def _handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             path = unquote(urlsplit(self.path).path)
+            if path not in (STATUS_PAGE, STYLE_PAGE):
+                preview.settled(SETTLE_WAIT)
             state = preview.state
             if path == STATUS_PAGE:
                 body = json.dumps(

@@ -169,3 +169,50 @@ def test_the_warm_up_loads_the_loader_a_rebuild_parses_new_files_with():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     loaded = "['sosgen.convert', 'sosgen.load', 'sosgen.schema', 'yaml']"
     assert done.stdout.split("\n")[0] == loaded
+
+
+def test_a_page_asked_for_during_a_rebuild_is_answered_once_it_is_done(tmp_path, monkeypatch):
+    """Never half a site, and no poll taking turns with the rebuild; the status page
+    answers at once."""
+    from sosgen.serve import Preview
+
+    root = tmp_path / "org"
+    (root / "meetings").mkdir(parents=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    running, release, asked = threading.Event(), threading.Event(), threading.Event()
+
+    def build() -> None:
+        if not (out / "index.html").exists():
+            (out / "index.html").write_text("first")
+            return
+        running.set()
+        assert release.wait(TIMEOUT)
+        (out / "new.html").write_text("made by the rebuild")
+
+    real = Preview.settled
+
+    def settled(self: Preview, timeout: float) -> None:
+        asked.set()
+        real(self, timeout)
+
+    monkeypatch.setattr(Preview, "settled", settled)
+    answers: list[str] = []
+
+    def ask() -> None:
+        with urllib.request.urlopen(preview.url + "new.html", timeout=TIMEOUT) as response:
+            answers.append(response.read().decode())
+
+    with Preview(root, out, build, use_inotify=False) as preview:
+        rebuilding = threading.Thread(target=preview.rebuild)
+        rebuilding.start()
+        assert running.wait(TIMEOUT)
+        asking = threading.Thread(target=ask)
+        asking.start()
+        assert asked.wait(TIMEOUT)
+        with urllib.request.urlopen(preview.url + "_sosgen/status", timeout=TIMEOUT) as response:
+            assert json.loads(response.read())["generation"] == 1  # at once, mid-rebuild
+        release.set()
+        asking.join(TIMEOUT)
+        rebuilding.join(TIMEOUT)
+    assert answers == ["made by the rebuild"]
