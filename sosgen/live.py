@@ -8,8 +8,9 @@ unchanged (changed within two seconds of being stamped, as Git's racily clean fi
 is loaded again each time until it is old enough. Files that are no longer asked for
 are forgotten. When the caller knows which paths may have changed since the last
 complete load (`changed`: the preview's inotify watcher saw them), a meeting file
-below none of them is answered from memory without even a stat: at 450 meetings that
-is 8,000 calls saved on every rebuild. Because unchanged files keep their very
+below none of them is answered from memory without even a stat (at 450 meetings that
+is 8,000 calls saved on every rebuild), a file too recent to trust by its stamp
+included: any change to it since would have been named. Because unchanged files keep their very
 objects, the views built from them compare equal by identity, which is what makes
 `site.PageMemo` cheap.
 """
@@ -32,7 +33,8 @@ RACY_NS = 2_000_000_000
 class MemoryDocuments:
     inner: Documents
     racy_ns: int = RACY_NS  # tests set 0: every stamp is then trusted at once
-    known: dict[str, tuple[str, Stamp, Loaded]] = field(default_factory=dict)
+    # relpath -> schema, stamp (None: too recent to trust), model value
+    known: dict[str, tuple[str, Stamp | None, Loaded]] = field(default_factory=dict)
     reused: int = 0
     loaded: int = 0
     stamped: int = 0
@@ -49,7 +51,7 @@ class MemoryDocuments:
         unchanged = _unchanged(root, changed)
         misses: list[tuple[str, str]] = []
         stamps: dict[str, tuple[str, Stamp | None]] = {}
-        kept: dict[str, tuple[str, Stamp, Loaded]] = {}
+        kept: dict[str, tuple[str, Stamp | None, Loaded]] = {}
         now = time.time_ns()
         for relpath, schema in wanted:
             found = self.known.get(relpath)
@@ -75,6 +77,8 @@ class MemoryDocuments:
             schema, stamp = stamps[relpath]
             if stamp is not None and max(stamp[1], stamp[2]) < now - self.racy_ns:
                 kept[relpath] = (schema, stamp, loaded)
+            else:  # answered again only while the caller can tell it did not change
+                kept[relpath] = (schema, None, loaded)
             yield relpath, loaded
         self.known = kept
 

@@ -98,6 +98,12 @@ def test_a_file_changed_within_two_seconds_is_read_again(tmp_path: Path) -> None
     load_repository(root, documents=documents)
     load_repository(root, documents=documents)
     assert documents.reused == 0  # nothing kept while its stamp cannot prove it
+    # ... unless the caller can tell what changed since: then what it does not name
+    documents.changed = frozenset({str(root / "meetings" / "x")})
+    load_repository(root, documents=documents)
+    assert documents.loaded == 2  # teams.yaml and dependencies.yaml: always stamped
+    load_repository(root, documents=documents)
+    assert documents.reused == 0
 
 
 def test_preview_rebuilds_write_what_a_cold_build_writes(tmp_path: Path) -> None:
