@@ -104,10 +104,9 @@ class Watcher:
     def folders(self) -> set[str]:
         return set(self._paths.values())
 
-    def wait(self, timeout: float | None, quiet: float = 0.02, longest: float = 1.0) -> bool:
+    def wait(self, timeout: float | None, quiet: float = 0.05, longest: float = 1.0) -> bool:
         """True once an input changed and then `quiet` seconds passed without another
-        event (an editor's save, a checkout: several events, one rebuild; theirs come
-        well within `quiet` of each other, and a rebuild waits that long), or at most
+        event (an editor's save, a checkout: several events, one rebuild), or at most
         `longest` seconds after the change; False when `timeout` passed first."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:

@@ -139,6 +139,7 @@ class Preview:
         self._threads: list[threading.Thread] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.httpd.daemon_threads = True
+        self.httpd.block_on_close = False  # a page waiting for a rebuild does not hold up Ctrl-C
 
     @property
     def url(self) -> str:
@@ -164,7 +165,7 @@ class Preview:
     def settled(self, timeout: float) -> None:
         """Return once no rebuild runs, or after `timeout` seconds."""
         with self._idle:
-            self._idle.wait_for(lambda: not self._rebuilding, timeout)
+            self._idle.wait_for(lambda: not self._rebuilding or self._stop.is_set(), timeout)
 
     def _rebuild(self, changed: set[str] | None) -> State:
         started = time.perf_counter()
@@ -240,6 +241,8 @@ class Preview:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._idle:
+            self._idle.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:

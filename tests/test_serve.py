@@ -3,6 +3,7 @@ last good build, with the errors shown, while the data is broken."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -216,3 +217,47 @@ def test_a_page_asked_for_during_a_rebuild_is_answered_once_it_is_done(tmp_path,
         asking.join(TIMEOUT)
         rebuilding.join(TIMEOUT)
     assert answers == ["made by the rebuild"]
+
+
+def test_stopping_does_not_wait_for_a_page_that_waits_for_a_rebuild(tmp_path, monkeypatch):
+    from sosgen.serve import Preview
+
+    root = tmp_path / "org"
+    (root / "meetings").mkdir(parents=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    running, release, asked = threading.Event(), threading.Event(), threading.Event()
+
+    def build() -> None:
+        if (out / "index.html").exists():
+            running.set()
+            assert release.wait(TIMEOUT)
+        (out / "index.html").write_text("x")
+
+    real = Preview.settled
+
+    def settled(self: Preview, timeout: float) -> None:
+        asked.set()
+        real(self, timeout)
+
+    monkeypatch.setattr(Preview, "settled", settled)
+
+    def ask() -> None:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(preview.url + "index.html", timeout=TIMEOUT).close()
+
+    preview = Preview(root, out, build, use_inotify=False).start()
+    rebuilding = threading.Thread(target=preview.rebuild)
+    rebuilding.start()
+    assert running.wait(TIMEOUT)
+    asking = threading.Thread(target=ask)
+    asking.start()
+    assert asked.wait(TIMEOUT)
+    stopping = threading.Thread(target=preview.stop)
+    stopping.start()
+    stopping.join(TIMEOUT)
+    stopped = not stopping.is_alive()
+    release.set()  # only now: had stopping waited for the page, it would still be waiting
+    rebuilding.join(TIMEOUT)
+    asking.join(TIMEOUT)
+    assert stopped
