@@ -7,7 +7,8 @@ the very same objects again for every file that did not change
 keeps only the entries the previous round used, so at most one repository's worth
 is held, and the objects held are those the process holds anyway. Values are kept
 only inside `keeping()` (the preview's builds): a one-off build makes every value and
-holds nothing more.
+holds nothing more. `Kept` holds one value worked out from a whole repository with
+the very inputs it read, on the same terms.
 """
 
 from __future__ import annotations
@@ -81,3 +82,26 @@ class ByObject(Generic[O, V]):
         # The inputs hold `obj`: while they are kept, no other object can have its id,
         # and comparing them compares `obj` with itself, at once.
         return self._round.get(id(obj), (obj, context), make, obj)
+
+
+class Kept(Generic[V]):
+    """One value kept with the inputs it was made from, while `keeping()`: for a value
+    worked out from a whole repository, which a rebuild can hand back when what it
+    reads did not change."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[Any, V] | None = None
+        self.reused = self.made = 0
+
+    def get(self, inputs: Any, make: Callable[..., V], *args: Any) -> V:
+        """`make(*args)`, or what it gave last time for equal `inputs`."""
+        if not _KEEPING:
+            return make(*args)
+        if self._kept is not None and self._kept[0] == inputs:
+            self.reused += 1
+            return self._kept[1]
+        self.made += 1
+        self._kept = None  # the old inputs are not held while the new value is made
+        value = make(*args)
+        self._kept = (inputs, value)
+        return value

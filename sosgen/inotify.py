@@ -4,8 +4,10 @@ of polling the stamps of thousands of files several times a second.
 `Watcher` watches folders recursively, and adds a watch for every folder created in or
 renamed into a watched one (a meeting's folder is often prepared elsewhere and moved
 in whole). Files beside the watched folders (teams.yaml, dependencies.yaml) are
-watched through their parent, by name. Events only say "look again": what changed is
-decided by the files' stamps when the site is rebuilt. Anything that goes wrong (no
+watched through their parent, by name. `take()` says which paths events named since
+it was last asked (a folder created or moved stands for everything below it), or
+that it cannot tell (events were lost), so a rebuild can leave the stamps of the
+other files alone. Anything that goes wrong (no
 inotify on this system, the watch limit reached, an overflowing event queue that
 cannot be recovered) raises `Unavailable`, and the caller goes back to polling.
 """
@@ -77,6 +79,7 @@ class Watcher:
         self._trees = [os.path.abspath(t) for t in trees]
         self._names = {os.path.abspath(p): set(n) for p, n in names.items()}
         self._paths: dict[int, str] = {}  # watch descriptor -> folder
+        self._changed: set[str] | None = set()  # paths events named; None: events lost
         self._fd = self._libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
         if self._fd < 0:
             raise Unavailable(f"inotify_init1: {os.strerror(ctypes.get_errno())}")
@@ -119,16 +122,31 @@ class Watcher:
                 break
         return True
 
+    def take(self) -> set[str] | None:
+        """The paths named by events since the last `take` (files, or folders standing
+        for everything below them), the events still queued included; None when
+        some were lost and any input may have changed."""
+        while self._ready(0):
+            if not self._read():
+                break
+        changed, self._changed = self._changed, set()
+        return changed
+
     def _ready(self, timeout: float | None) -> bool:
         ready, _, _ = select.select([self._fd], [], [], timeout)
         return bool(ready)
 
     def _drain(self) -> bool:
         """Read the queued events; True if one concerns an input."""
+        return self._read() is True
+
+    def _read(self) -> bool | None:
+        """Read the queued events: True if one concerns an input, False if none does,
+        None if there were none to read."""
         try:
             data = os.read(self._fd, 1 << 16)
         except BlockingIOError:
-            return False
+            return None
         except OSError as exc:
             raise Unavailable(f"reading inotify events: {exc}") from None
         changed = False
@@ -140,6 +158,7 @@ class Watcher:
             at += _EVENT.size + size
             if mask & IN_Q_OVERFLOW:
                 changed = rewatch = True  # events were lost, folders created among them
+                self._changed = None
                 continue
             folder = self._paths.get(wd)
             if mask & IN_IGNORED:
@@ -151,6 +170,8 @@ class Watcher:
             if (mask & IN_ISDIR and name.startswith(b".")) or not self._concerns(folder, path):
                 continue  # hidden folders are no input
             changed = True
+            if self._changed is not None:
+                self._changed.add(path)
             if mask & IN_ISDIR and mask & (IN_CREATE | IN_MOVED_TO):
                 self._watch_tree(path)
             elif (mask & IN_ISDIR and mask & IN_MOVED_FROM) or mask & IN_MOVE_SELF:

@@ -9,6 +9,11 @@ every `interval` seconds (no dependency, works on every file system). While the
 latest build has failed, every page carries a banner with the errors, and
 `/_sosgen/errors` lists them.
 `/_sosgen/status` answers JSON for scripts and tests.
+
+A page asked for while a rebuild runs is answered once it is done (as `mkdocs serve`
+does): the browser never gets a site half old and half new, and a page the rebuild
+is making is there. It also keeps a browser or script that polls for a page from
+taking turns with the rebuild (answering costs this process most of a millisecond).
 """
 
 from __future__ import annotations
@@ -44,7 +49,11 @@ margin:0;padding:1rem 1.5rem;font:1rem/1.4 system-ui,sans-serif}
 
 # A build: returns nothing on success; raises with a message a person can act on.
 Build = Callable[[], None]
+# Told before each build which input paths may have changed since the last good one
+# (files, or folders for everything below them); None when that is not known.
+Hint = Callable[[frozenset[str] | None], None]
 Snapshot = dict[str, tuple[int, int]]
+SETTLE_WAIT = 60.0  # seconds a page waits for a rebuild, at most: then it is served as is
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +121,25 @@ class Preview:
         log: Callable[[str], None] = lambda line: None,
         use_inotify: bool = True,
         warm: Callable[[], object] | None = None,
+        hint: Hint | None = None,
     ) -> None:
         self.root, self.out, self._build, self.interval, self.log = root, out, build, interval, log
         self.use_inotify = use_inotify
         self._warm = warm
+        self._hint = hint
+        # What the watcher saw change since the last good build began (a good build
+        # has looked at every file); None until then, and when events were lost.
+        self._since_good: set[str] | None = None
         self.watching = ""  # "inotify" or "polling" once started
         self._lock = threading.Lock()
         self._state = State(0, 0, "")
+        self._idle = threading.Condition()
+        self._rebuilding = False
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.httpd.daemon_threads = True
+        self.httpd.block_on_close = False  # a page waiting for a rebuild does not hold up Ctrl-C
 
     @property
     def url(self) -> str:
@@ -133,16 +150,38 @@ class Preview:
         with self._lock:
             return self._state
 
-    def rebuild(self) -> State:
+    def rebuild(self, changed: set[str] | None = None) -> State:
+        """Build once; `changed`: the paths the watcher saw change since the last
+        call, None when not known (the first build, polling, events lost)."""
+        with self._idle:
+            self._rebuilding = True
+        try:
+            return self._rebuild(changed)
+        finally:
+            with self._idle:
+                self._rebuilding = False
+                self._idle.notify_all()
+
+    def settled(self, timeout: float) -> None:
+        """Return once no rebuild runs, or after `timeout` seconds."""
+        with self._idle:
+            self._idle.wait_for(lambda: not self._rebuilding or self._stop.is_set(), timeout)
+
+    def _rebuild(self, changed: set[str] | None) -> State:
         started = time.perf_counter()
         before = self.state
+        since = None if changed is None or self._since_good is None else self._since_good | changed
+        if self._hint is not None:
+            self._hint(None if since is None else frozenset(since))
         try:
             self._build()
         except Exception as exc:  # any failure: keep serving the last good build
+            self._since_good = since
             errors = str(exc).strip() or type(exc).__name__
             kept = "still serving the last good build" if before.good else "serving the errors"
             self.log(f"build failed; {kept}:\n{errors}")
         else:
+            self._since_good = set()
             errors = ""
             verb = "rebuilt" if before.generation else "built"
             self.log(f"{verb} in {time.perf_counter() - started:.2f} s")
@@ -161,6 +200,8 @@ class Preview:
                 self.log(f"{exc}; polling every {self.interval} s instead")
         snapshot = None if watcher else watched(self.root)
         self.watching = "inotify" if watcher else "polling"
+        if watcher is not None:
+            watcher.take()  # the first build looks at every file
         self.rebuild()
         if self._warm is not None:
             # What a rebuild would otherwise wait for (the Graphviz engine, when the
@@ -184,7 +225,7 @@ class Preview:
                 try:
                     while not self._stop.is_set():
                         if watcher.wait(self.interval):
-                            self.rebuild()
+                            self.rebuild(watcher.take())
                     return
                 except inotify.Unavailable as exc:
                     self.log(f"{exc}; polling every {self.interval} s instead")
@@ -200,6 +241,8 @@ class Preview:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._idle:
+            self._idle.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:
@@ -226,6 +269,8 @@ def _handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             path = unquote(urlsplit(self.path).path)
+            if path not in (STATUS_PAGE, STYLE_PAGE):
+                preview.settled(SETTLE_WAIT)
             state = preview.state
             if path == STATUS_PAGE:
                 body = json.dumps(

@@ -17,6 +17,7 @@ a miss.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -122,8 +123,11 @@ def identity(engine: Engine) -> str:
     return f"{engine.name} {' '.join(versions)}"
 
 
+@functools.lru_cache(maxsize=64)
 def _checked(stored: str) -> str | None:
-    """The cached SVG if it is one sosgen could have drawn and is safe to inline."""
+    """The cached SVG if it is one sosgen could have drawn and is safe to inline. A
+    preview asks again for the same few dozen graphs every rebuild: the answer for
+    the very same text is remembered (it depends on nothing else)."""
     try:
         svg = json.loads(stored)
         if not isinstance(svg, str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sosgen.identity import ByObject, keeping
+from sosgen.identity import ByObject, Kept, keeping
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,26 @@ def test_mentions_and_health_counts_kept_give_what_fresh_ones_give(tmp_path, mon
     # other teams: worked out again
     assert text.undeclared_mentions(fewer) == fresh(text.undeclared_mentions, fewer)
     assert text.undeclared_mentions(fewer) != mentions
+
+
+def test_one_value_kept_for_equal_inputs_while_keeping() -> None:
+    made: list[int] = []
+
+    def make(n: int) -> int:
+        made.append(n)
+        return n * 10
+
+    kept: Kept[int] = Kept()
+    assert kept.get(("a",), make, 1) == 10
+    assert kept.get(("a",), make, 1) == 10
+    assert made == [1, 1]  # outside `keeping`: made every time
+    with keeping():
+        assert kept.get(("a",), make, 2) == 20
+        assert kept.get(("a",), make, 3) == 20  # equal inputs: the value made before
+        assert kept.get(("b",), make, 4) == 40
+        assert kept.get(("a",), make, 5) == 50  # only the last one is kept
+    assert made == [1, 1, 2, 4, 5]
+    assert kept.get(("a",), make, 6) == 60  # outside: made, and not kept
+    with keeping():
+        assert kept.get(("a",), make, 7) == 50
+    assert made == [1, 1, 2, 4, 5, 6]

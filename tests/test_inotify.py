@@ -75,6 +75,57 @@ def test_inotify_sees_every_change_to_an_input(tmp_path: Path) -> None:
 
 
 @linux
+def test_the_watcher_names_what_changed(tmp_path: Path) -> None:
+    root = _org(tmp_path)
+    meetings = root / "meetings"
+    with inotify_watcher(root, extra=()) as watcher:
+        assert watcher.take() == set()
+        (meetings / "2023-01-04" / "payments.yaml").write_text("a: 2\n")
+        (root / "teams.yaml").write_text("teams: [a]\n")
+        # taken at once, the events still queued included
+        assert watcher.take() == {
+            str(meetings / "2023-01-04" / "payments.yaml"),
+            str(root / "teams.yaml"),
+        }
+        assert watcher.take() == set()
+
+        # a folder renamed in stands for everything below it
+        staging = tmp_path / "staging" / "2023-01-11"
+        staging.mkdir(parents=True)
+        (staging / "payments.yaml").write_text("a: 1\n")
+        os.rename(staging, meetings / "2023-01-11")
+        assert watcher.wait(WAIT)
+        assert watcher.take() == {str(meetings / "2023-01-11")}
+        (meetings / "2023-01-11" / "payments.yaml").unlink()
+        assert watcher.take() == {str(meetings / "2023-01-11" / "payments.yaml")}
+
+        # no input: nothing named
+        (root / "README.md").write_text("x")
+        assert watcher.take() == set()
+
+
+@linux
+def test_lost_events_leave_the_watcher_unable_to_name_what_changed(
+    tmp_path: Path, monkeypatch
+) -> None:
+    root = _org(tmp_path)
+    with inotify_watcher(root, extra=()) as watcher:
+        real = os.read
+        overflow = inotify._EVENT.pack(-1, inotify.IN_Q_OVERFLOW, 0, 0)
+
+        def read(fd: int, size: int) -> bytes:
+            return overflow + real(fd, size)
+
+        (root / "teams.yaml").write_text("teams: [a]\n")
+        monkeypatch.setattr(os, "read", read)
+        assert watcher.wait(WAIT)
+        monkeypatch.setattr(os, "read", real)
+        assert watcher.take() is None
+        (root / "teams.yaml").write_text("teams: [b]\n")
+        assert watcher.take() == {str(root / "teams.yaml")}  # known again from here
+
+
+@linux
 def test_events_that_keep_coming_do_not_hold_the_rebuild_back(tmp_path: Path) -> None:
     root = _org(tmp_path)
     update = root / "meetings" / "2023-01-04" / "payments.yaml"
@@ -216,3 +267,61 @@ def test_the_preview_warms_up_before_serving_and_goes_on_if_that_fails(
         time.sleep(0.01)
         (root / "teams.yaml").write_text("teams: [e]\n")
         build.wait_for(3)
+
+
+class _Failing(_Counting):
+    """Fails while `broken` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken = threading.Event()
+
+    def __call__(self) -> None:
+        super().__call__()
+        if self.broken.is_set():
+            raise RuntimeError("broken data")
+
+
+@linux
+def test_the_preview_tells_each_build_what_changed_since_the_last_good_one(
+    tmp_path: Path,
+) -> None:
+    root = _org(tmp_path)
+    update = root / "meetings" / "2023-01-04" / "payments.yaml"
+    build = _Failing()
+    told: list[frozenset[str] | None] = []
+    with Preview(root, tmp_path / "out", build, interval=0.05, hint=told.append):
+        build.wait_for(1)
+        assert told == [None]  # the first build looks at every file
+        update.write_text("a: 2\n")
+        build.wait_for(2)
+        assert told[1] == {str(update)}
+
+        build.broken.set()
+        (root / "teams.yaml").write_text("teams: [a]\n")
+        build.wait_for(3)
+        assert told[2] == {str(root / "teams.yaml")}
+        build.broken.clear()
+        (root / "dependencies.yaml").write_text("dependencies: [x]\n")
+        build.wait_for(4)
+        # the failed build may not have looked at teams.yaml: told again
+        assert told[3] == {str(root / "teams.yaml"), str(root / "dependencies.yaml")}
+        update.write_text("a: 3\n")
+        build.wait_for(5)
+        assert told[4] == {str(update)}
+
+
+def test_a_polling_preview_never_tells_what_changed(tmp_path: Path, monkeypatch) -> None:
+    def unavailable() -> None:
+        raise inotify.Unavailable("no inotify: test")
+
+    monkeypatch.setattr(inotify, "_libc", unavailable)
+    root = _org(tmp_path)
+    build = _Counting()
+    told: list[frozenset[str] | None] = []
+    with Preview(root, tmp_path / "out", build, interval=0.05, hint=told.append):
+        build.wait_for(1)
+        time.sleep(0.01)
+        (root / "teams.yaml").write_text("teams: [a]\n")
+        build.wait_for(2)
+    assert told[:2] == [None, None]

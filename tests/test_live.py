@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,45 @@ def test_memory_documents_reload_only_what_changed(tmp_path: Path) -> None:
     assert third == fresh
 
 
+def test_memory_documents_told_what_changed_stamp_nothing_else(tmp_path: Path) -> None:
+    root = tmp_path / "org"
+    generate(root, teams=4, meetings=6, seed=3)
+    documents = MemoryDocuments(ParseCache(enabled=False), racy_ns=0)
+    load_repository(root, documents=documents)
+    folders = sorted((root / "meetings").iterdir())
+    edited, elsewhere = folders[1] / "_meeting.yaml", folders[2] / "_meeting.yaml"
+    for path in (edited, elsewhere):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("facilitator: grace-okafor", "facilitator: someone-else"))
+
+    # told about one file: only it is loaded again, and nothing else is even stamped
+    # (but teams.yaml and dependencies.yaml, always)
+    documents.changed = frozenset({str(edited)})
+    told, _, _ = load_repository(root, documents=documents)
+    assert documents.loaded == 1 and documents.stamped == 3
+    assert [mt.record.facilitator for mt in told.meetings[1:3]] == [
+        "someone-else",
+        "grace-okafor",  # not told, not seen
+    ]
+    assert documents.changed is None  # for one load only
+    # told nothing: every file is stamped, and the other edit is seen
+    load_repository(root, documents=documents)
+    assert documents.loaded == 1 and documents.stamped == len(documents.known)
+
+    # a folder named stands for every file in it
+    documents.changed = frozenset({str(folders[3])})
+    load_repository(root, documents=documents)
+    assert documents.stamped == 2 + len(list(folders[3].glob("*.yaml")))
+    # meetings/ itself, or the repository, for every file
+    for folder in (root / "meetings", root):
+        documents.changed = frozenset({str(folder)})
+        load_repository(root, documents=documents)
+        assert documents.stamped == len(documents.known)
+    again, _, _ = load_repository(root, documents=documents)
+    fresh, _, _ = load_repository(root)
+    assert again == fresh
+
+
 def test_a_file_changed_within_two_seconds_is_read_again(tmp_path: Path) -> None:
     root = tmp_path / "org"
     generate(root, teams=3, meetings=2, seed=5)  # just written: too recent to trust
@@ -57,6 +98,12 @@ def test_a_file_changed_within_two_seconds_is_read_again(tmp_path: Path) -> None
     load_repository(root, documents=documents)
     load_repository(root, documents=documents)
     assert documents.reused == 0  # nothing kept while its stamp cannot prove it
+    # ... unless the caller can tell what changed since: then what it does not name
+    documents.changed = frozenset({str(root / "meetings" / "x")})
+    load_repository(root, documents=documents)
+    assert documents.loaded == 2  # teams.yaml and dependencies.yaml: always stamped
+    load_repository(root, documents=documents)
+    assert documents.reused == 0
 
 
 def test_preview_rebuilds_write_what_a_cold_build_writes(tmp_path: Path) -> None:
@@ -108,6 +155,46 @@ def test_preview_renders_only_pages_whose_views_changed(tmp_path: Path) -> None:
     assert _tree(tmp_path / "site") == _cold(root, tmp_path / "cold")
 
 
+def test_a_meeting_after_today_leaves_the_backtest_as_worked_out_before(tmp_path: Path) -> None:
+    import shutil
+
+    from sosgen.views import plan
+
+    root = tmp_path / "org"
+    generate(root, teams=5, meetings=14, seed=7)
+    folders = sorted((root / "meetings").iterdir())
+    today = dt.date.fromisoformat(folders[-3].name)
+    out = tmp_path / "preview"
+    rebuild = site_builder(root, out, engine="wasm", today=lambda: today)
+
+    def cold(n: int) -> dict[str, bytes]:
+        quiet_build(root, tmp_path / f"cold-{n}", today=today, cache=False)
+        return _tree(tmp_path / f"cold-{n}")
+
+    rebuild()
+    made = plan._BACKTEST.made
+    added = add_meeting(root, 11)  # after the last one, so after today
+    rebuild()
+    assert plan._BACKTEST.made == made  # the one worked out before
+    assert _tree(out) == cold(1)
+    shutil.rmtree(added)
+    rebuild()
+    assert plan._BACKTEST.made == made
+    assert _tree(out) == cold(2)
+    # a meeting held by today (one that raised nothing later ones refer to): worked
+    # out again
+    shutil.rmtree(
+        next(
+            f
+            for f in folders[4:-3]
+            if not {"actions:", "topic:"} & set((f / "_meeting.yaml").read_text().split())
+        )
+    )
+    rebuild()
+    assert plan._BACKTEST.made == made + 1
+    assert _tree(out) == cold(3)
+
+
 def _close_an_open_action_at_the_last_meeting(root: Path) -> str:
     """Review an action raised long ago as done at the latest meeting: the pages of
     every meeting that reviewed it since, and of the one that raised it, change."""
@@ -157,8 +244,6 @@ def _build(root: Path, out: Path, documents: MemoryDocuments, memo) -> None:
 def test_preview_rebuilds_write_what_a_cold_build_writes_whatever_the_edit(
     tmp_path: Path, racy_ns: int
 ) -> None:
-    import shutil
-
     from sosgen.errors import SosgenError
 
     root = tmp_path / "org"
@@ -171,6 +256,54 @@ def test_preview_rebuilds_write_what_a_cold_build_writes_whatever_the_edit(
     def same() -> None:
         rebuild()
         assert _tree(out) == _cold(root, tmp_path / f"cold-{next(cold)}")
+
+    def fails() -> None:
+        with pytest.raises(SosgenError):
+            rebuild()
+
+    _every_edit(root, same, fails)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+@pytest.mark.parametrize("racy_ns", [0, 2_000_000_000])
+def test_preview_rebuilds_told_what_changed_write_what_a_cold_build_writes(
+    tmp_path: Path, racy_ns: int
+) -> None:
+    """As the preview runs them: each rebuild told what its inotify watcher saw change
+    since the last good build, so the files it did not name are not even stamped."""
+    from sosgen.serve import Preview, inotify_watcher
+
+    root = tmp_path / "org"
+    generate(root, teams=5, meetings=14, seed=7)
+    out = tmp_path / "preview"
+    builder = site_builder(root, out, engine="wasm", today=lambda: TODAY)
+    builder.documents.racy_ns = racy_ns
+    preview = Preview(root, out, builder, hint=builder.hint)
+    cold = iter(range(100))
+    try:
+        with inotify_watcher(root) as watcher:
+            watcher.take()
+            assert not preview.rebuild().errors
+
+            def same() -> None:
+                assert not preview.rebuild(watcher.take()).errors
+                assert _tree(out) == _cold(root, tmp_path / f"cold-{next(cold)}")
+
+            def fails() -> None:
+                assert preview.rebuild(watcher.take()).errors
+
+            same()
+            if racy_ns == 0:  # every file kept: none stamped but the two at the top
+                assert builder.documents.stamped == 2
+            _every_edit(root, same, fails)
+    finally:
+        preview.httpd.server_close()
+
+
+def _every_edit(root: Path, same: Callable[[], None], fails: Callable[[], None]) -> None:
+    """Edits of every kind, each followed by `same()` (a rebuild that must write what a
+    cold build writes), and a broken update (`fails()`)."""
+    import shutil
 
     # a meeting in the middle removed (one that raised nothing later ones refer to):
     # its neighbours' links, the team pages, ...; then the latest one
@@ -218,8 +351,7 @@ def test_preview_rebuilds_write_what_a_cold_build_writes_whatever_the_edit(
     update = sorted(root.glob("meetings/*/*.yaml"))[-2]
     good = update.read_text(encoding="utf-8")
     update.write_text(good + "blockers: [oops\n")
-    with pytest.raises(SosgenError):
-        rebuild()
+    fails()
     update.write_text(good.replace("text: ", "text: Fixed, ", 1))
     same()
 

@@ -3,6 +3,7 @@ last good build, with the errors shown, while the data is broken."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -152,3 +153,111 @@ def test_port_in_use_is_a_usage_error(repo, run):
     assert result.code == 2
     assert result.err.startswith(f"sosgen: cannot listen on 127.0.0.1:{port} (")
     assert result.err.endswith("); choose another port with --port\n")
+
+
+def test_the_warm_up_loads_the_loader_a_rebuild_parses_new_files_with():
+    """A first build that found every file in the parse cache never loaded the YAML
+    loader; the warm-up does, so the first rebuild after a new meeting does not."""
+    code = (
+        "import sys\n"
+        "from sosgen.commands.serve import _engine\n"
+        "_engine('dot')()\n"
+        "print(sorted(m for m in ('yaml', 'sosgen.load', 'sosgen.schema', 'sosgen.convert')"
+        " if m in sys.modules))\n"
+    )
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    loaded = "['sosgen.convert', 'sosgen.load', 'sosgen.schema', 'yaml']"
+    assert done.stdout.split("\n")[0] == loaded
+
+
+def test_a_page_asked_for_during_a_rebuild_is_answered_once_it_is_done(tmp_path, monkeypatch):
+    """Never half a site, and no poll taking turns with the rebuild; the status page
+    answers at once."""
+    from sosgen.serve import Preview
+
+    root = tmp_path / "org"
+    (root / "meetings").mkdir(parents=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    running, release, asked = threading.Event(), threading.Event(), threading.Event()
+
+    def build() -> None:
+        if not (out / "index.html").exists():
+            (out / "index.html").write_text("first")
+            return
+        running.set()
+        assert release.wait(TIMEOUT)
+        (out / "new.html").write_text("made by the rebuild")
+
+    real = Preview.settled
+
+    def settled(self: Preview, timeout: float) -> None:
+        asked.set()
+        real(self, timeout)
+
+    monkeypatch.setattr(Preview, "settled", settled)
+    answers: list[str] = []
+
+    def ask() -> None:
+        with urllib.request.urlopen(preview.url + "new.html", timeout=TIMEOUT) as response:
+            answers.append(response.read().decode())
+
+    with Preview(root, out, build, use_inotify=False) as preview:
+        rebuilding = threading.Thread(target=preview.rebuild)
+        rebuilding.start()
+        assert running.wait(TIMEOUT)
+        asking = threading.Thread(target=ask)
+        asking.start()
+        assert asked.wait(TIMEOUT)
+        with urllib.request.urlopen(preview.url + "_sosgen/status", timeout=TIMEOUT) as response:
+            assert json.loads(response.read())["generation"] == 1  # at once, mid-rebuild
+        release.set()
+        asking.join(TIMEOUT)
+        rebuilding.join(TIMEOUT)
+    assert answers == ["made by the rebuild"]
+
+
+def test_stopping_does_not_wait_for_a_page_that_waits_for_a_rebuild(tmp_path, monkeypatch):
+    from sosgen.serve import Preview
+
+    root = tmp_path / "org"
+    (root / "meetings").mkdir(parents=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    running, release, asked = threading.Event(), threading.Event(), threading.Event()
+
+    def build() -> None:
+        if (out / "index.html").exists():
+            running.set()
+            assert release.wait(TIMEOUT)
+        (out / "index.html").write_text("x")
+
+    real = Preview.settled
+
+    def settled(self: Preview, timeout: float) -> None:
+        asked.set()
+        real(self, timeout)
+
+    monkeypatch.setattr(Preview, "settled", settled)
+
+    def ask() -> None:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(preview.url + "index.html", timeout=TIMEOUT).close()
+
+    preview = Preview(root, out, build, use_inotify=False).start()
+    rebuilding = threading.Thread(target=preview.rebuild)
+    rebuilding.start()
+    assert running.wait(TIMEOUT)
+    asking = threading.Thread(target=ask)
+    asking.start()
+    assert asked.wait(TIMEOUT)
+    stopping = threading.Thread(target=preview.stop)
+    stopping.start()
+    stopping.join(TIMEOUT)
+    stopped = not stopping.is_alive()
+    release.set()  # only now: had stopping waited for the page, it would still be waiting
+    rebuilding.join(TIMEOUT)
+    asking.join(TIMEOUT)
+    assert stopped

@@ -20,43 +20,53 @@ from sosgen.graphviz_engine import DEFAULT_ENGINE, ENGINES
 from sosgen.serve import Preview
 
 
-def site_builder(
-    root: Path, out: Path, *, engine: str, today: Callable[[], dt.date]
-) -> Callable[[], None]:
+class SiteBuilder:
     """One build, as `sosgen build` does it; raises SosgenError with every error found.
     Between builds it keeps every file's model value and the pages it rendered
     (`sosgen.live`), and what it worked out from each unchanged update
     (`sosgen.identity`): a rebuild loads only the files that changed and renders only
-    the pages whose views changed."""
-    from sosgen.cache import ParseCache
-    from sosgen.identity import keeping
-    from sosgen.live import MemoryDocuments
-    from sosgen.site import PageMemo
+    the pages whose views changed. `hint` passes on what the watcher saw change, so
+    the files it did not see change are not even stamped."""
 
-    documents = MemoryDocuments(ParseCache())
-    memo = PageMemo()
+    def __init__(self, root: Path, out: Path, *, engine: str, today: Callable[[], dt.date]) -> None:
+        from sosgen.cache import ParseCache
+        from sosgen.live import MemoryDocuments
+        from sosgen.site import PageMemo
 
-    def run_build() -> None:
+        self.root, self.out, self.engine, self.today = root, out, engine, today
+        self.documents = MemoryDocuments(ParseCache())
+        self.memo = PageMemo()
+
+    def hint(self, changed: frozenset[str] | None) -> None:
+        self.documents.changed = changed
+
+    def __call__(self) -> None:
+        from sosgen.identity import keeping
+
         errors = io.StringIO()
         try:
             with keeping():
                 build(
-                    root,
-                    out=out,
-                    today=today(),
-                    engine_name=engine,
+                    self.root,
+                    out=self.out,
+                    today=self.today(),
+                    engine_name=self.engine,
                     commit="",
                     stamp=None,
                     base_url="",
                     stdout=io.StringIO(),
                     stderr=errors,
-                    documents=documents,
-                    memo=memo,
+                    documents=self.documents,
+                    memo=self.memo,
                 )
         except SosgenError as exc:
             raise SosgenError(f"{errors.getvalue()}{exc}") from None
 
-    return run_build
+
+def site_builder(
+    root: Path, out: Path, *, engine: str, today: Callable[[], dt.date]
+) -> SiteBuilder:
+    return SiteBuilder(root, out, engine=engine, today=today)
 
 
 def serve(
@@ -73,7 +83,13 @@ def serve(
         builder = site_builder(root, target, engine=engine, today=today)
         try:
             preview = Preview(
-                root, target, builder, port=port, log=_printer(console), warm=_engine(engine)
+                root,
+                target,
+                builder,
+                port=port,
+                log=_printer(console),
+                warm=_engine(engine),
+                hint=builder.hint,
             )
         except OSError as exc:
             raise UsageError(
@@ -88,11 +104,16 @@ def serve(
 
 
 def _engine(name: str) -> Callable[[], object]:
-    """Start the Graphviz engine (compiling the WebAssembly one takes most of a second)."""
+    """Start the Graphviz engine (compiling the WebAssembly one takes most of a second)
+    and load the YAML loader, the validator and the converter (a first build that found
+    every file in the parse cache never did, and the first rebuild parses new files)."""
 
     def start() -> object:
         from sosgen.graphviz_engine import get_engine
+        from sosgen.repo import load_document
 
+        for schema in ("meeting", "update"):
+            load_document(b"{}\n", "meetings/2000-01-03/team.yaml", schema)
         return get_engine(name).version()
 
     return start

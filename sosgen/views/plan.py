@@ -16,6 +16,7 @@ from sosgen.board import Assessment, Timeline, assess
 from sosgen.cadence import next_meeting_day
 from sosgen.errors import SosgenError
 from sosgen.health import MeetingHealth, meeting_health
+from sosgen.identity import Kept
 from sosgen.intel import BacktestResult, Risk, Suggestion, backtest, rank, text_suggestions
 from sosgen.rotation import Rotations
 
@@ -103,8 +104,23 @@ class SiteData(Names):
     @cached_property
     def backtest(self) -> BacktestResult:
         """How well the risk score would have ranked this repository's past, until
-        `today`. A replay of the whole history: only the overall briefing asks."""
-        return backtest(self.repo, until=self.today)
+        `today`. A replay of the whole history: only the overall briefing asks. Of
+        the meetings it reads the dates and updates of those held by `today`, no later
+        one (those add no case and cite no blocker before `today`), so a preview that
+        gains a meeting after `today` hands back the one it worked out before. The
+        key holds the update objects themselves, which the preview holds anyway, not
+        a copy of the meetings."""
+        held = tuple(
+            x
+            for mt in self.repo.meetings
+            if mt.date <= self.today
+            for x in (mt.date, *mt.updates.values())
+        )
+        inputs = (held, self.repo.dependencies, self.org, self.today)
+        return _BACKTEST.get(inputs, lambda: backtest(self.repo, until=self.today))
+
+
+_BACKTEST: Kept[BacktestResult] = Kept()
 
 
 def site_data(
