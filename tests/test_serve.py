@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import DAY, ROOT
@@ -172,48 +173,58 @@ def test_the_warm_up_loads_the_loader_a_rebuild_parses_new_files_with():
     assert done.stdout.split("\n")[0] == loaded
 
 
+class BlockedRebuild:
+    """A preview's site, whose first build writes index.html and whose rebuilds wait
+    for `release`; `running` is set once a rebuild waits, `asked` once a page request
+    waits for the rebuild to end (`Preview.settled`)."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        from sosgen.serve import Preview
+
+        self.root = tmp_path / "org"
+        (self.root / "meetings").mkdir(parents=True)
+        self.out = tmp_path / "out"
+        self.out.mkdir()
+        self.running, self.release, self.asked = (threading.Event() for _ in range(3))
+        real = Preview.settled
+
+        def settled(preview: Preview, timeout: float) -> None:
+            self.asked.set()
+            real(preview, timeout)
+
+        monkeypatch.setattr(Preview, "settled", settled)
+
+    def build(self) -> None:
+        if not (self.out / "index.html").exists():
+            (self.out / "index.html").write_text("first")
+            return
+        self.running.set()
+        assert self.release.wait(TIMEOUT)
+        (self.out / "new.html").write_text("made by the rebuild")
+
+
 def test_a_page_asked_for_during_a_rebuild_is_answered_once_it_is_done(tmp_path, monkeypatch):
     """Never half a site, and no poll taking turns with the rebuild; the status page
     answers at once."""
     from sosgen.serve import Preview
 
-    root = tmp_path / "org"
-    (root / "meetings").mkdir(parents=True)
-    out = tmp_path / "out"
-    out.mkdir()
-    running, release, asked = threading.Event(), threading.Event(), threading.Event()
-
-    def build() -> None:
-        if not (out / "index.html").exists():
-            (out / "index.html").write_text("first")
-            return
-        running.set()
-        assert release.wait(TIMEOUT)
-        (out / "new.html").write_text("made by the rebuild")
-
-    real = Preview.settled
-
-    def settled(self: Preview, timeout: float) -> None:
-        asked.set()
-        real(self, timeout)
-
-    monkeypatch.setattr(Preview, "settled", settled)
+    site = BlockedRebuild(tmp_path, monkeypatch)
     answers: list[str] = []
 
     def ask() -> None:
         with urllib.request.urlopen(preview.url + "new.html", timeout=TIMEOUT) as response:
             answers.append(response.read().decode())
 
-    with Preview(root, out, build, use_inotify=False) as preview:
+    with Preview(site.root, site.out, site.build, use_inotify=False) as preview:
         rebuilding = threading.Thread(target=preview.rebuild)
         rebuilding.start()
-        assert running.wait(TIMEOUT)
+        assert site.running.wait(TIMEOUT)
         asking = threading.Thread(target=ask)
         asking.start()
-        assert asked.wait(TIMEOUT)
+        assert site.asked.wait(TIMEOUT)
         with urllib.request.urlopen(preview.url + "_sosgen/status", timeout=TIMEOUT) as response:
             assert json.loads(response.read())["generation"] == 1  # at once, mid-rebuild
-        release.set()
+        site.release.set()
         asking.join(TIMEOUT)
         rebuilding.join(TIMEOUT)
     assert answers == ["made by the rebuild"]
@@ -222,42 +233,24 @@ def test_a_page_asked_for_during_a_rebuild_is_answered_once_it_is_done(tmp_path,
 def test_stopping_does_not_wait_for_a_page_that_waits_for_a_rebuild(tmp_path, monkeypatch):
     from sosgen.serve import Preview
 
-    root = tmp_path / "org"
-    (root / "meetings").mkdir(parents=True)
-    out = tmp_path / "out"
-    out.mkdir()
-    running, release, asked = threading.Event(), threading.Event(), threading.Event()
-
-    def build() -> None:
-        if (out / "index.html").exists():
-            running.set()
-            assert release.wait(TIMEOUT)
-        (out / "index.html").write_text("x")
-
-    real = Preview.settled
-
-    def settled(self: Preview, timeout: float) -> None:
-        asked.set()
-        real(self, timeout)
-
-    monkeypatch.setattr(Preview, "settled", settled)
+    site = BlockedRebuild(tmp_path, monkeypatch)
 
     def ask() -> None:
         with contextlib.suppress(OSError):
             urllib.request.urlopen(preview.url + "index.html", timeout=TIMEOUT).close()
 
-    preview = Preview(root, out, build, use_inotify=False).start()
+    preview = Preview(site.root, site.out, site.build, use_inotify=False).start()
     rebuilding = threading.Thread(target=preview.rebuild)
     rebuilding.start()
-    assert running.wait(TIMEOUT)
+    assert site.running.wait(TIMEOUT)
     asking = threading.Thread(target=ask)
     asking.start()
-    assert asked.wait(TIMEOUT)
+    assert site.asked.wait(TIMEOUT)
     stopping = threading.Thread(target=preview.stop)
     stopping.start()
     stopping.join(TIMEOUT)
     stopped = not stopping.is_alive()
-    release.set()  # only now: had stopping waited for the page, it would still be waiting
+    site.release.set()  # only now: had stopping waited for the page, it would still be waiting
     rebuilding.join(TIMEOUT)
     asking.join(TIMEOUT)
     assert stopped
