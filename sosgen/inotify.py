@@ -126,9 +126,8 @@ class Watcher:
         """The paths named by events since the last `take` (files, or folders standing
         for everything below them), the events still queued included; None when
         some were lost and any input may have changed."""
-        while self._ready(0):
-            if not self._read():
-                break
+        while self._ready(0) and self._read() is not None:
+            pass
         changed, self._changed = self._changed, set()
         return changed
 

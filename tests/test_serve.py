@@ -14,10 +14,15 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import DAY, ROOT
+
+if TYPE_CHECKING:
+    from sosgen.serve import Preview
 
 PAGE = f"meetings/{DAY}.html"
 UPDATE = f"meetings/{DAY}/payments.yaml"
@@ -194,6 +199,16 @@ class BlockedRebuild:
 
         monkeypatch.setattr(Preview, "settled", settled)
 
+    def ask_mid_rebuild(self, preview: Preview, ask: Callable[[], None]) -> list[threading.Thread]:
+        """A rebuild started and waiting, and `ask` waiting for it: both threads."""
+        rebuilding = threading.Thread(target=preview.rebuild)
+        rebuilding.start()
+        assert self.running.wait(TIMEOUT)
+        asking = threading.Thread(target=ask)
+        asking.start()
+        assert self.asked.wait(TIMEOUT)
+        return [rebuilding, asking]
+
     def build(self) -> None:
         if not (self.out / "index.html").exists():
             (self.out / "index.html").write_text("first")
@@ -216,17 +231,12 @@ def test_a_page_asked_for_during_a_rebuild_is_answered_once_it_is_done(tmp_path,
             answers.append(response.read().decode())
 
     with Preview(site.root, site.out, site.build, use_inotify=False) as preview:
-        rebuilding = threading.Thread(target=preview.rebuild)
-        rebuilding.start()
-        assert site.running.wait(TIMEOUT)
-        asking = threading.Thread(target=ask)
-        asking.start()
-        assert site.asked.wait(TIMEOUT)
+        threads = site.ask_mid_rebuild(preview, ask)
         with urllib.request.urlopen(preview.url + "_sosgen/status", timeout=TIMEOUT) as response:
             assert json.loads(response.read())["generation"] == 1  # at once, mid-rebuild
         site.release.set()
-        asking.join(TIMEOUT)
-        rebuilding.join(TIMEOUT)
+        for thread in threads:
+            thread.join(TIMEOUT)
     assert answers == ["made by the rebuild"]
 
 
@@ -240,17 +250,12 @@ def test_stopping_does_not_wait_for_a_page_that_waits_for_a_rebuild(tmp_path, mo
             urllib.request.urlopen(preview.url + "index.html", timeout=TIMEOUT).close()
 
     preview = Preview(site.root, site.out, site.build, use_inotify=False).start()
-    rebuilding = threading.Thread(target=preview.rebuild)
-    rebuilding.start()
-    assert site.running.wait(TIMEOUT)
-    asking = threading.Thread(target=ask)
-    asking.start()
-    assert site.asked.wait(TIMEOUT)
+    threads = site.ask_mid_rebuild(preview, ask)
     stopping = threading.Thread(target=preview.stop)
     stopping.start()
     stopping.join(TIMEOUT)
     stopped = not stopping.is_alive()
     site.release.set()  # only now: had stopping waited for the page, it would still be waiting
-    rebuilding.join(TIMEOUT)
-    asking.join(TIMEOUT)
+    for thread in threads:
+        thread.join(TIMEOUT)
     assert stopped

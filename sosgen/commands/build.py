@@ -150,23 +150,16 @@ def build(
         keep one core busy: when no graph was drawn before, the Graphviz process starts
         now and compiles on the other one instead of during the render, when both are
         busy. A repository with errors starts no compile."""
-        try:
-            engine = get_engine(engine_name)
-        except UsageError:
-            return  # said below, after the repository's own errors
+        engine = get_engine(engine_name)
         svgs = SvgCache(root, engine) if cache else None
-        drawing.append((engine, svgs))
         if svgs is None or svgs.empty:
             start(engine)
+        drawing.append((engine, svgs))
 
     data = load(
         root, today=today, err=stderr, cache=cache, documents=documents, checked=start_drawing
     )
-    if drawing:
-        engine, svgs = drawing[0]
-    else:
-        engine = get_engine(engine_name)
-        svgs = SvgCache(root, engine) if cache else None
+    engine, svgs = drawing[0]
     writer = SiteWriter(out, repo_root=root)
     # The loaded model lives until the end: keep the cyclic collector from walking it
     # again and again (a quarter of the render time at 450 meetings).
