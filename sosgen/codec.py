@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import itertools
 import sys
 import types
 import typing
@@ -363,21 +362,15 @@ def _json_types(hint: Any) -> frozenset[type]:
 
 def _dataclass(cls: type) -> tuple[Encoder, Decoder]:
     """A dataclass as the list of its field values. Decoding checks the JSON type of
-    every field at once against the combinations the hints allow, converts the fields
-    that need it (dates, lists, nested objects), then calls the class."""
+    every field against the types its hint allows, converts the fields that need it
+    (dates, lists, nested objects), then makes the object (`_decoder`)."""
     hints = typing.get_type_hints(cls)
     located = issubclass(cls, m.Located)
     fields = [f for f in dataclasses.fields(cls) if f.name not in _LOCATED]
     if any(f.kw_only for f in fields):
         raise TypeError(f"{cls.__name__}: keyword-only fields are not supported")
     names = [f.name for f in fields]
-    start = 3 if located else 0
-    size = start + len(names)
-    allowed: list[frozenset[type]] = [_INT, _INT, _LIST] if located else []
-    allowed += (_json_types(hints[name]) for name in names)
-    signatures = frozenset(itertools.product(*allowed))
     coders: list[tuple[Encoder, Decoder]] = []
-    convert: list[tuple[int, Decoder]] = []
 
     def enc(value: Any, path: str) -> Any:
         if type(value) is not cls:
@@ -391,36 +384,113 @@ def _dataclass(cls: type) -> tuple[Encoder, Decoder]:
         out += (e(getattr(value, name), path) for name, (e, _) in zip(names, coders, strict=True))
         return out
 
-    def dec(data: Any, path: str) -> Any:
-        if type(data) is not list or tuple(map(type, data)) not in signatures:
-            raise Corrupt(f"not a {cls.__name__}")
-        args = data[start:]
-        for i, d in convert:
-            args[i] = d(args[i], path)
-        for i in words:
-            word = args[i]
-            if word is not None and len(word) <= _WORD:
-                args[i] = sys.intern(word)
-        if not located:
-            return cls(*args)
-        line, column, flat = data[0], data[1], data[2]
-        size = len(flat)
-        if line < 1 or column < 1 or size % 3 or tuple(map(type, flat)) != _flat_types(size):
-            raise Corrupt("positions that are not (text, line, column) triples")
-        flat[0::3] = map(sys.intern, flat[0::3])  # a few names, one object each
-        return cls(Pos(path, line, column), *args, positions=Positions(path, flat))
+    decoders: list[Decoder | None] = []
 
-    # Short text (ids, names, states) repeats across files: one object per value.
-    words = [i for i, name in enumerate(names) if hints[name] in (str, str | None)]
+    def dec(data: Any, path: str) -> Any:  # replaced below, once the fields' coders exist
+        return made(data, path)
+
     _CLASS_CODERS[cls] = (enc, dec)  # before the fields: a class may contain itself
-    for i, name in enumerate(names):
+    for name in names:
         coder = _coders(hints[name])
         coders.append(coder)
-        if hints[name] not in (str, int, bool, str | None, int | None, bool | None):
-            convert.append((i, coder[1]))
-    if len(signatures) > 4096 or size != len(allowed):  # pragma: no cover - model changed
-        raise TypeError(f"{cls.__name__}: too many field type combinations")
-    return enc, dec
+        plain = hints[name] in (str, int, bool, str | None, int | None, bool | None)
+        decoders.append(None if plain else coder[1])
+    made = _decoder(cls, located, names, [_json_types(hints[n]) for n in names], decoders, hints)
+    _CLASS_CODERS[cls] = (enc, made)
+    return enc, made
+
+
+def _decoder(
+    cls: type,
+    located: bool,
+    names: list[str],
+    allowed: list[frozenset[type]],
+    decoders: list[Decoder | None],
+    hints: dict[str, Any],
+) -> Decoder:
+    """The decoder of one dataclass, written out as straight-line code for its fields:
+    a cache hit decodes tens of thousands of objects, and a loop over the fields with
+    a call per field cost most of the load of a repository from the cache (measured).
+    The source is made here from the class's own fields, never from cached data.
+
+    It accepts exactly a list with one value per field (a `Located` class's position
+    first: line, column, flat positions) of a JSON type its hint allows; anything else
+    raises `Corrupt`. The object is made without the generated `__init__` where the
+    class lets that be done field by field (frozen and slotted, no `__post_init__`),
+    as `load.maker` does: it sets the same slots with half the calls."""
+    start = 3 if located else 0
+    values = [f"v{i}" for i in range(start + len(names))]
+    env: dict[str, Any] = {
+        "Corrupt": Corrupt,
+        "Pos": Pos,
+        "Positions": Positions,
+        "intern": sys.intern,
+        "flat_types": _flat_types,
+        "new": object.__new__,
+        "cls": cls,
+        "WORD": _WORD,
+        "not_this": f"not a {cls.__name__}",
+        "bad_positions": "positions that are not (text, line, column) triples",
+    }
+    kinds = ([_INT, _INT, _LIST] if located else []) + allowed
+    checks: list[str] = []
+    for i, kind in enumerate(kinds):
+        if len(kind) == 1:
+            env[f"T{i}"] = next(iter(kind))
+            checks.append(f"type(v{i}) is not T{i}")
+        else:
+            env[f"T{i}"] = kind
+            checks.append(f"type(v{i}) not in T{i}")
+    lines = [
+        "def dec(data, path):",
+        f"    if type(data) is not list or len(data) != {len(values)}:",
+        "        raise Corrupt(not_this)",
+        f"    {', '.join(values)}, = data",
+        f"    if {' or '.join(checks)}:" if checks else "    if False:",
+        "        raise Corrupt(not_this)",
+    ]
+    for i, decoder in enumerate(decoders):
+        v = f"v{start + i}"
+        if decoder is not None:
+            env[f"D{i}"] = decoder
+            lines.append(f"    {v} = D{i}({v}, path)")
+        elif hints[names[i]] in (str, str | None):  # ids, names, states: one object each
+            lines.append(f"    if {v} is not None and len({v}) <= WORD:")
+            lines.append(f"        {v} = intern({v})")
+    if located:
+        lines += [
+            "    n = len(v2)",
+            "    if v0 < 1 or v1 < 1 or n % 3 or tuple(map(type, v2)) != flat_types(n):",
+            "        raise Corrupt(bad_positions)",
+            "    v2[0::3] = map(intern, v2[0::3])  # a few names, one object each",
+        ]
+    own = [f"v{start + i}" for i in range(len(names))]
+    if _settable(cls, [*(_LOCATED if located else ()), *names]):
+        slots = [*(_LOCATED if located else ()), *names]
+        for j, name in enumerate(slots):
+            env[f"S{j}"] = getattr(cls, name).__set__
+        given = (["Pos(path, v0, v1)", "Positions(path, v2)"] if located else []) + own
+        lines.append("    obj = new(cls)")
+        lines += [f"    S{j}(obj, {value})" for j, value in enumerate(given)]
+        lines.append("    return obj")
+    elif located:
+        listed = ", ".join(own)
+        lines.append(f"    return cls(Pos(path, v0, v1), {listed}, positions=Positions(path, v2))")
+    else:
+        lines.append(f"    return cls({', '.join(own)})")
+    exec("\n".join(lines), env)  # the class's own fields' code, see the docstring
+    decode: Decoder = env["dec"]
+    return decode
+
+
+def _settable(cls: type, names: list[str]) -> bool:
+    """Whether setting `names` slot by slot makes the object its `__init__` would."""
+    if any("__post_init__" in vars(k) for k in cls.__mro__):
+        return False
+    fields = {f.name for f in dataclasses.fields(cls)}
+    return fields == set(names) and all(
+        type(getattr(cls, name, None)).__name__ == "member_descriptor" for name in names
+    )
 
 
 _CLASS_CODERS: dict[type, tuple[Encoder, Decoder]] = {}

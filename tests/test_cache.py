@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from synth import generate
 
 from sosgen import cache, codec, parse_pool
+from sosgen import model as m
 from sosgen.cache import ParseCache
 from sosgen.cache_folder import CACHE_DIR
 from sosgen.repo import load_repository, read_document
@@ -344,9 +345,12 @@ def test_decoding_anything_is_the_right_type_or_corrupt(schema: str, data: Any) 
     deep(value)
 
 
-def test_decoding_a_mutated_entry_is_the_right_type_or_corrupt(org: Path) -> None:
-    relpath = next((org / "meetings").glob("*/_meeting.yaml")).relative_to(org).as_posix()
-    read = parse_pool.read_file(org, relpath, "meeting", encode=True)
+@pytest.mark.parametrize("schema", ["meeting", "update"])
+def test_decoding_a_mutated_entry_is_the_right_type_or_corrupt(org: Path, schema: str) -> None:
+    files = sorted((org / "meetings").glob("*/*.yaml"))
+    path = next(p for p in files if (p.name == "_meeting.yaml") == (schema == "meeting"))
+    relpath = path.relative_to(org).as_posix()
+    read = parse_pool.read_file(org, relpath, schema, encode=True)
     assert read.encoded is not None
     tokens = json.loads(read.encoded)
     replacements: list[Any] = [None, True, 0, -1, "x", [], {}, 1.5, [[]], ["x", 1, 1]]
@@ -366,10 +370,31 @@ def test_decoding_a_mutated_entry_is_the_right_type_or_corrupt(org: Path) -> Non
                 parent = parent[i]
             parent[where[-1]] = replacement
             try:
-                value, problems = codec.decode("meeting", mutated, relpath)
+                value, problems = codec.decode(schema, mutated, relpath)
             except codec.Corrupt:
                 continue
-            codec.encode("meeting", value, problems, relpath)
+            codec.encode(schema, value, problems, relpath)
+            deep(value)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Checked:
+    name: str
+    size: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", max(self.size, 0))
+
+
+def test_a_decoded_object_is_made_as_its_class_makes_it() -> None:
+    # Objects are made slot by slot where that is what `__init__` does; a class with
+    # a `__post_init__` is made through it.
+    item = codec._coders(m.Item)[1]([3, 5, ["text", 3, 11], "next", "x", ["a"], ""], "f.yaml")
+    assert item == m.Item(cache.codec.Pos("f.yaml", 3, 5), "next", "x", ("a",), "")
+    assert item.at("text") == cache.codec.Pos("f.yaml", 3, 11)
+    assert codec._coders(_Checked)[1](["n", -4], "f.yaml") == _Checked("n", 0)
+    with pytest.raises(codec.Corrupt):
+        codec._coders(_Checked)[1](["n", "4"], "f.yaml")
 
 
 def test_lazy_positions_make_only_valid_positions() -> None:
