@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from sosgen import model as m
@@ -31,11 +32,9 @@ from sosgen.codec import Positions
 from sosgen.diagnostics import Pos
 from sosgen.load import decoded
 
-# Characters outside this set (tabs, carriage returns, the line breaks YAML adds to
-# "\n", C1 controls, a byte-order mark...) send the file the general way.
-_UNSAFE = re.compile(
-    "[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# These characters (tabs, carriage returns, the line breaks YAML adds to "\n", C1
+# controls, a byte-order mark...) send the file the general way.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _KEY = re.compile(r"( *)([a-z_]+):(?: (.*))?\Z")  # `key: value` or `key:`
 _ENTRY = re.compile(r"( *)- ([a-z_]+):(?: (.*))?\Z")  # `- key: value` or `- key:`
 _ITEM = re.compile(r"( *)- (.*)\Z")  # `- value`
@@ -66,9 +65,29 @@ def update(data: bytes, relpath: str) -> tuple[m.Update, list[Any]] | None:
     try:
         _, folder, name = relpath.split("/")
         day = dt.date.fromisoformat(folder)
-        return _update(text.split("\n"), relpath, name.removesuffix(".yaml"), day)
+        return _update(_Lines(text), relpath, name.removesuffix(".yaml"), day)
     except (_Other, ValueError):
         return None
+
+
+class _Lines:
+    """The lines of a file that are not empty or a comment (`rows`, followed by one ""
+    so that looking one line ahead needs no bounds check) and their line numbers."""
+
+    __slots__ = ("numbers", "rows")
+
+    def __init__(self, text: str) -> None:
+        rows = text.split("\n")
+        if rows[-1] == "":
+            rows.pop()
+        if "" in rows or "\n#" in text or text[:1] == "#":
+            kept = [n for n, row in enumerate(rows) if row and row[0] != "#"]
+            rows = [rows[n] for n in kept]
+            self.numbers: Sequence[int] = [n + 1 for n in kept] + [0]
+        else:
+            self.numbers = range(1, len(rows) + 2)
+        rows.append("")
+        self.rows = rows
 
 
 def _scalar(value: str | None) -> str:
@@ -113,34 +132,30 @@ def _id(value: str | None) -> str:
     return text
 
 
-def _update(lines: list[str], path: str, team: str, day: dt.date) -> tuple[m.Update, list[Any]]:
+def _update(lines: _Lines, path: str, team: str, day: dt.date) -> tuple[m.Update, list[Any]]:
+    rows, numbers = lines.rows, lines.numbers
     flat: list[Any] = []  # the positions of the top-level values
     seen: dict[str, Any] = {}
     answers: list[tuple[tuple[m.Item, ...], list[Any]]] = [((), [])] * 4
-    first = 0  # the line of the first key: where the mapping starts
-    i, count = 0, len(lines)
+    i, count = 0, len(rows) - 1
     while i < count:
-        line = lines[i]
-        i += 1
-        if not line or line[0] == "#":
-            continue
-        match = _KEY.match(line)
+        match = _KEY.match(rows[i])
         if match is None or match[1]:
             raise _Other
         key, value = match[2], match[3]
         if key in seen:
             raise _Other
-        first = first or i
         if value is None:  # a list of items follows
             question = _ANSWERS.get(key)
             if question is None:
                 raise _Other
-            i, line_no, column, answer = _items(lines, i, path, key)
+            i, line_no, column, answer = _items(lines, i + 1, path, key)
             answers[question] = answer
             seen[key] = True
             flat += (sys.intern(key), line_no, column)
             continue
-        flat += (sys.intern(key), i, len(key) + 3)
+        flat += (sys.intern(key), numbers[i], len(key) + 3)
+        i += 1
         if key == "ambassador" or key == "team":
             seen[key] = _id(value)
         elif key == "meeting":
@@ -154,13 +169,13 @@ def _update(lines: list[str], path: str, team: str, day: dt.date) -> tuple[m.Upd
             raise _Other
     if len(seen) - ("team" in seen) - ("meeting" in seen) != 5 or "ambassador" not in seen:
         raise _Other
+    first = numbers[0]  # where the mapping starts
     ambassador = sys.intern(seen["ambassador"])
     declared_team = seen.get("team") or ""
     declared_meeting = seen.get("meeting")
-    pos = Pos(path, first, 1)
     (completed, _), (next_, _), (blockers, _), (heads_up, _) = answers
     value = m.Update(
-        pos,
+        Pos(path, first, 1),
         team,
         day,
         ambassador,
@@ -186,50 +201,41 @@ def _update(lines: list[str], path: str, team: str, day: dt.date) -> tuple[m.Upd
     return value, encoded
 
 
-def _next(lines: list[str], i: int) -> int:
-    """The index of the first line from `i` on that is not empty or a comment."""
-    count = len(lines)
-    while i < count and (not lines[i] or lines[i][0] == "#"):
-        i += 1
-    return i
-
-
 def _items(
-    lines: list[str], i: int, path: str, question: str
+    lines: _Lines, i: int, path: str, question: str
 ) -> tuple[int, int, int, tuple[tuple[m.Item, ...], list[Any]]]:
-    """The items of a list starting at line index `i` (after `question:`): the index
-    after them, where the list starts, and the items with their encoding."""
+    """The items of a list starting at row `i` (after `question:`): the row after
+    them, where the list starts, and the items with their encoding."""
+    rows, numbers = lines.rows, lines.numbers
     blockers = question == "blockers"
     allowed = _ITEM_KEYS[blockers]
-    i = _next(lines, i)
-    if i == len(lines):
-        raise _Other  # `question:` with nothing: no answer
-    match = _ENTRY.match(lines[i])
+    match = _ENTRY.match(rows[i])
     if match is None:
-        raise _Other
+        raise _Other  # `question:` with nothing: no answer
     dash = len(match[1])
-    start_line, start_column = i + 1, dash + 1
+    start = numbers[i]
     indent = " " * (dash + 2)
+    width = dash + 2
     items: list[m.Item] = []
     encoded: list[Any] = []
     while match is not None and len(match[1]) == dash:
-        item_line = i + 1
+        item_line = numbers[i]
         fields: dict[str, Any] = {}
         flat: list[Any] = []
         key, value = match[2], match[3]
-        i += 1
         while True:
             if key in fields or key not in allowed:
                 raise _Other
+            line_no = numbers[i]
+            i += 1
             if key == "for":
                 if value is None:
-                    i, line_no, column, ids = _teams(lines, i, dash + 2)
+                    i, line_no, column, ids = _teams(lines, i, width)
                 else:
-                    line_no, column, ids = i, len(indent) + 6, _flow_ids(value)
+                    column, ids = width + 6, _flow_ids(value)
                 fields[key] = ids
                 flat += ("for", line_no, column)
             else:
-                column = len(indent) + len(key) + 3
                 if key == "text":
                     fields[key] = _text(value)
                 elif key == "needs":
@@ -238,22 +244,19 @@ def _items(
                     fields[key] = _scalar(value)
                     if not _DEPENDENCY.match(fields[key]):
                         raise _Other
-                flat += (sys.intern(key), i, column)
-            i = _next(lines, i)
-            line = lines[i] if i < len(lines) else ""
-            if not line.startswith(indent) or line[len(indent) : len(indent) + 1] in ("", " "):
+                flat += (sys.intern(key), line_no, width + len(key) + 3)
+            row = rows[i]
+            if not row.startswith(indent) or row[width : width + 1] in ("", " "):
                 break  # not a key of this item
-            match = _KEY.match(lines[i], len(indent))
+            match = _KEY.match(row, width)
             if match is None:
                 raise _Other
             key, value = match[2], match[3]
-            i += 1
         if "text" not in fields or (blockers and "needs" not in fields):
             raise _Other
         text = fields["text"]
         teams: tuple[str, ...] = (fields["needs"],) if blockers else fields.get("for", ())
         dependency = fields.get("dependency") or ""
-        positions = tuple(flat)
         items.append(
             m.Item(
                 Pos(path, item_line, dash + 3),
@@ -261,33 +264,38 @@ def _items(
                 text,
                 teams,
                 dependency,
-                positions=Positions(path, positions),
+                positions=Positions(path, tuple(flat)),
             )
         )
         encoded.append([item_line, dash + 3, flat, question, text, list(teams), dependency])
-        match = _ENTRY.match(lines[i]) if i < len(lines) else None
-    if i < len(lines) and lines[i][0] == " ":  # more indented than a top-level key
+        match = _ENTRY.match(rows[i])
+    if rows[i][:1] == " ":  # more indented than a top-level key
         raise _Other
-    return i, start_line, start_column, (tuple(items), encoded)
+    return i, start, dash + 1, (tuple(items), encoded)
 
 
-def _teams(lines: list[str], i: int, least: int) -> tuple[int, int, int, tuple[str, ...]]:
-    """The team ids listed from line index `i` on (after `for:`), indented at least
-    `least`: the index after them, where the list starts, and the ids."""
-    i = _next(lines, i)
-    match = _ITEM.match(lines[i]) if i < len(lines) else None
+def _teams(lines: _Lines, i: int, least: int) -> tuple[int, int, int, tuple[str, ...]]:
+    """The team ids listed from row `i` on (after `for:`), indented at least `least`:
+    the row after them, where the list starts, and the ids."""
+    rows = lines.rows
+    match = _ITEM.match(rows[i])
     if match is None or len(match[1]) < least:
         raise _Other  # `for:` with nothing, or not a list
     dash = len(match[1])
-    start_line = i + 1
+    start = lines.numbers[i]
+    prefix = match[1] + "- "
+    skip = dash + 2
     teams: list[str] = []
-    while match is not None and len(match[1]) == dash:
-        teams.append(sys.intern(_id(match[2])))
-        i = _next(lines, i + 1)
-        match = _ITEM.match(lines[i]) if i < len(lines) else None
+    row = rows[i]
+    while row.startswith(prefix):
+        value = row[skip:]
+        # An id is plain text YAML reads as itself; anything else is checked in full.
+        teams.append(sys.intern(value if _ID.match(value) and value != "null" else _id(value)))
+        i += 1
+        row = rows[i]
     if len(set(teams)) != len(teams):
         raise _Other  # repeated: the schema reports it
-    return i, start_line, dash + 1, tuple(teams)
+    return i, start, dash + 1, tuple(teams)
 
 
 def _flow_ids(value: str) -> tuple[str, ...]:
