@@ -4,7 +4,8 @@ For every input, `parse_pool.loaded_bytes` (which tries the fast path first) mus
 the same model value, positions, diagnostics and cache encoding as loading through
 the tree, the schema and the converter; a file with any problem must take the
 general way. Inputs: every YAML fixture of the tests, the update texts of the rule
-cases, a synthetic organisation, hand-written layouts and thousands of mutations.
+cases, the repository's example organisation, a synthetic one, hand-written layouts
+and thousands of mutations.
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ def _fixture_files() -> list[Path]:
 def test_every_fixture_file(path: Path) -> None:
     relpath = str(path.relative_to(path.parents[2])) if "meetings" in path.parts else PATH
     same(path.read_bytes(), relpath)
+
+
+def test_the_example_organisation_takes_the_fast_path_throughout() -> None:
+    updates = sorted((ROOT / "meetings").glob("*/[!_]*.yaml"))
+    assert updates
+    for path in updates:
+        assert same(path.read_bytes(), str(path.relative_to(ROOT)))
 
 
 def test_every_rule_case_update() -> None:
