@@ -9,14 +9,14 @@ Here such a file is read line by line straight into its `model.Update` and the
 codec's encoding of it, with the same values and positions. Only a small subset of
 YAML is accepted, each construct one whose meaning is certain: `key: value` and
 `key:` lines at exactly the indentation the structure expects, `- ` list entries,
-`[id, id]` lists of ids,
-scalars on one line (plain without anything YAML could read as syntax, or quoted
-without escapes), comments on lines of their own starting at column 1, empty lines,
-and printable characters only. Anything else (another layout, a block scalar, a tab,
-an unknown or repeated key, a value the schema would refuse, a missing answer...)
-gives None: the caller then loads the file the general way, which gives the
-diagnostics. `tests/test_fast_update.py` runs both ways over every test fixture and
-a synthetic organisation and requires the same value, diagnostics and cache encoding.
+`[id, id]` lists of ids, scalars on one line (plain without anything YAML could read
+as syntax, or quoted without escapes), comments, empty lines, and printable
+characters only. Anything else (another layout, a block scalar, a tab, an unknown or
+repeated key, a value the schema would refuse, a missing answer...) gives None: the
+caller then loads the file the general way, which gives the diagnostics.
+`tests/test_fast_update.py` runs both ways over every test fixture, the example and
+a synthetic organisation, and thousands of mutations, and requires the same value,
+diagnostics and cache encoding.
 """
 
 from __future__ import annotations
@@ -35,9 +35,19 @@ from sosgen.load import decoded
 # These characters (tabs, carriage returns, the line breaks YAML adds to "\n", C1
 # controls, a byte-order mark...) send the file the general way.
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-_KEY = re.compile(r"( *)([a-z_]+):(?: (.*))?\Z")  # `key: value` or `key:`
-_ENTRY = re.compile(r"( *)- ([a-z_]+):(?: (.*))?\Z")  # `- key: value` or `- key:`
-_ITEM = re.compile(r"( *)- (.*)\Z")  # `- value`
+# `key: value` or `key:`, `- key: value` or `- key:`, and `- value`; each pattern
+# twice: for a line without "#", and for a line with a comment after the value (from
+# the first " #" outside quotes on), which costs more to match.
+_VALUE = r"""('(?:[^']|'')*'|"[^"\\]*"|.*?)(?: +#.*)?\Z"""
+_KEY = (
+    re.compile(r"( *)([a-z_]+):(?: (.*))?\Z"),
+    re.compile(rf"( *)([a-z_]+):(?:(?: +#.*)?\Z| {_VALUE})"),
+)
+_ENTRY = (
+    re.compile(r"( *)- ([a-z_]+):(?: (.*))?\Z"),
+    re.compile(rf"( *)- ([a-z_]+):(?:(?: +#.*)?\Z| {_VALUE})"),
+)
+_ITEM = re.compile(r"( *)- (.*)\Z"), re.compile(rf"( *)- {_VALUE}")
 _FLOW = re.compile(r"\[([a-z0-9, -]*)\]\Z")  # `[id, id]`: ids and nothing YAML reads as syntax
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
 _DEPENDENCY = re.compile(r"[A-Z][A-Z0-9]*-[0-9]+\Z")
@@ -71,7 +81,7 @@ def update(data: bytes, relpath: str) -> tuple[m.Update, list[Any]] | None:
 
 
 class _Lines:
-    """The lines of a file that are not empty or a comment (`rows`, followed by one ""
+    """The lines of a file that are not empty, blank or a comment (`rows`, then one ""
     so that looking one line ahead needs no bounds check) and their line numbers."""
 
     __slots__ = ("numbers", "rows")
@@ -80,8 +90,8 @@ class _Lines:
         rows = text.split("\n")
         if rows[-1] == "":
             rows.pop()
-        if "" in rows or "\n#" in text or text[:1] == "#":
-            kept = [n for n, row in enumerate(rows) if row and row[0] != "#"]
+        if "" in rows or "#" in text:
+            kept = [n for n, row in enumerate(rows) if row.lstrip(" ")[:1] not in ("", "#")]
             rows = [rows[n] for n in kept]
             self.numbers: Sequence[int] = [n + 1 for n in kept] + [0]
         else:
@@ -139,7 +149,8 @@ def _update(lines: _Lines, path: str, team: str, day: dt.date) -> tuple[m.Update
     answers: list[tuple[tuple[m.Item, ...], list[Any]]] = [((), [])] * 4
     i, count = 0, len(rows) - 1
     while i < count:
-        match = _KEY.match(rows[i])
+        row = rows[i]
+        match = _KEY["#" in row].match(row)
         if match is None or match[1]:
             raise _Other
         key, value = match[2], match[3]
@@ -209,7 +220,8 @@ def _items(
     rows, numbers = lines.rows, lines.numbers
     blockers = question == "blockers"
     allowed = _ITEM_KEYS[blockers]
-    match = _ENTRY.match(rows[i])
+    row = rows[i]
+    match = _ENTRY["#" in row].match(row)
     if match is None:
         raise _Other  # `question:` with nothing: no answer
     dash = len(match[1])
@@ -248,7 +260,7 @@ def _items(
             row = rows[i]
             if not row.startswith(indent) or row[width : width + 1] in ("", " "):
                 break  # not a key of this item
-            match = _KEY.match(row, width)
+            match = _KEY["#" in row].match(row, width)
             if match is None:
                 raise _Other
             key, value = match[2], match[3]
@@ -268,7 +280,8 @@ def _items(
             )
         )
         encoded.append([item_line, dash + 3, flat, question, text, list(teams), dependency])
-        match = _ENTRY.match(rows[i])
+        row = rows[i]
+        match = _ENTRY["#" in row].match(row)
     if rows[i][:1] == " ":  # more indented than a top-level key
         raise _Other
     return i, start, dash + 1, (tuple(items), encoded)
@@ -278,7 +291,8 @@ def _teams(lines: _Lines, i: int, least: int) -> tuple[int, int, int, tuple[str,
     """The team ids listed from row `i` on (after `for:`), indented at least `least`:
     the row after them, where the list starts, and the ids."""
     rows = lines.rows
-    match = _ITEM.match(rows[i])
+    row = rows[i]
+    match = _ITEM["#" in row].match(row)
     if match is None or len(match[1]) < least:
         raise _Other  # `for:` with nothing, or not a list
     dash = len(match[1])
@@ -289,8 +303,9 @@ def _teams(lines: _Lines, i: int, least: int) -> tuple[int, int, int, tuple[str,
     row = rows[i]
     while row.startswith(prefix):
         value = row[skip:]
-        # An id is plain text YAML reads as itself; anything else is checked in full.
-        teams.append(sys.intern(value if _ID.match(value) and value != "null" else _id(value)))
+        if not _ID.match(value) or value == "null":  # quoted, commented, or not an id
+            value = _id(_ITEM["#" in row].match(row)[2])  # type: ignore[index]
+        teams.append(sys.intern(value))
         i += 1
         row = rows[i]
     if len(set(teams)) != len(teams):

@@ -105,6 +105,13 @@ TAKEN = {
         "    for: [ web ,identity,  mobile-2 ]\n  - text: c\n    for: []\n    dependency: DEP-2\n"
         "next: none\nblockers: none\nheads_up: none\n"
     ),
+    "comments after values, indented comments, blank lines": (
+        "ambassador: alice   # who gives it\ncompleted:  # 1.\n  - text: a  #b #c\n"
+        "    # an indented comment\n    for: [web, identity]  # teams\n  \n"
+        "    dependency: DEP-2 #\n  - text: 'a # b' # c\n    for:   # teams\n"
+        "      - web  # one\n      - 'identity' # two\n# end\nnext: none # 2.\n"
+        "blockers:\n- text: b#c\n  needs: web # d\nheads_up: none\n"
+    ),
     "declared team and meeting, keys in any order": (
         f"heads_up: none\nteam: payments\nblockers: none\nmeeting: {DAY}\n"
         "next: none\ncompleted: none\nambassador: alice\n"
@@ -159,12 +166,12 @@ STEPPED_ASIDE = {
     ),
     "null text": ITEM.replace("text: a", "text: ~"),
     "empty quoted text": ITEM.replace("text: a", "text: ''"),
-    "a comment after a value": ITEM.replace("text: a", "text: a # note"),
+    "a comment after a quoted value": ITEM.replace("text: a", "text: 'a # b' c # d"),
+    "a comment inside quotes": ITEM.replace("text: a", "text: 'a # b'x"),
+    "a key in a comment": ITEM.replace("text: a", "text: a #\nnotes: x"),
     "a trailing space": ITEM.replace("text: a", "text: a "),
     "a continued plain scalar": ITEM.replace("text: a\n", "text: a\n    b\n"),
     "a continued top-level scalar": BASE.replace("alice\n", "alice\n  bob\n"),
-    "an indented comment": ITEM.replace("  for:", "  # c\n  for:"),
-    "a whitespace-only line": ITEM.replace("  for:", "  \n  for:"),
     "a block scalar": ITEM.replace("text: a", "text: |\n    a"),
     "a flow mapping": BASE.replace("next: none", "next:\n- {text: a, for: [web]}"),
     "a null in brackets": ITEM.replace("  for:\n  - web", "  for: [web, null]"),
