@@ -79,6 +79,7 @@ def _read(fd: int) -> bytes:
 def loaded_bytes(relpath: str, schema: str, data: bytes, stamp: Stamp, *, encode: bool) -> Read:
     """Load the bytes of one file: an update in the common shape through
     `fast_update`, anything else (and any file with a problem) the general way."""
+    # Imported here (with PyYAML): a run whose files are all cache hits needs neither.
     from sosgen import fast_update
 
     sha = hashlib.sha256(data).hexdigest()
