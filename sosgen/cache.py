@@ -169,13 +169,15 @@ _fingerprints: dict[str, str] = {}
 
 def fingerprint(schema: str) -> str:
     """What decides a file's model value besides its bytes: sosgen's version, the
-    source of the loader, validator, converter, model and codec, and the schema."""
+    source of the loader, validator, converter, model, codec and the update fast path,
+    and the schema."""
     found = _fingerprints.get(schema)
     if found is None:
         from importlib import resources, util
 
         digest = hashlib.sha256(f"{FORMAT}:{__version__}:{schema}".encode())
-        for name in ("load", "schema", "convert", "model", "codec"):  # found, not imported
+        sources = ("load", "schema", "convert", "model", "codec", "fast_update")
+        for name in sources:  # found, not imported
             spec = util.find_spec(f"sosgen.{name}")
             digest.update(_source(spec.origin if spec else None))
         text = resources.files("sosgen").joinpath(f"schemas/{schema}.schema.json")

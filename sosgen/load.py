@@ -126,6 +126,14 @@ def load_bytes(data: bytes, relpath: str) -> tuple[Node | None, list[Diagnostic]
         return None, [exc.diagnostic]
 
 
+def decoded(data: bytes, relpath: str) -> str | None:
+    """The text `load_bytes` parses, or None if it refuses the bytes themselves."""
+    try:
+        return _decode(data, relpath)
+    except _Refused:
+        return None
+
+
 def _decode(data: bytes, relpath: str) -> str:
     def refuse(line: int, column: int, message: str) -> _Refused:
         return _Refused(error(Pos(relpath, line, column), "yaml-syntax", message))

@@ -77,8 +77,18 @@ def _read(fd: int) -> bytes:
 
 
 def loaded_bytes(relpath: str, schema: str, data: bytes, stamp: Stamp, *, encode: bool) -> Read:
-    loaded = load_document(data, relpath, schema)
+    """Load the bytes of one file: an update in the common shape through
+    `fast_update`, anything else (and any file with a problem) the general way."""
+    # Imported here (with PyYAML): a run whose files are all cache hits needs neither.
+    from sosgen import fast_update
+
     sha = hashlib.sha256(data).hexdigest()
+    fast = fast_update.update(data, relpath) if schema == "update" else None
+    if fast is not None:
+        value, encoded_value = fast
+        encoded = _json([encoded_value, []]) if encode else None
+        return Read(relpath, (value, []), stamp, sha, encoded)
+    loaded = load_document(data, relpath, schema)
     encoded = encode_loaded(schema, loaded, relpath) if encode else None
     return Read(relpath, loaded, stamp, sha, encoded)
 
@@ -88,6 +98,10 @@ def encode_loaded(schema: str, loaded: Loaded, relpath: str) -> str | None:
         data = codec.encode(schema, loaded[0], loaded[1], relpath)
     except codec.Unencodable:
         return None
+    return _json(data)
+
+
+def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
