@@ -59,7 +59,8 @@ def expected_teams(
 
 
 def names_other_team(item: m.Item, team: str) -> bool:
-    return any(other != team for other in item.teams)
+    teams = item.teams
+    return teams.count(team) != len(teams)  # some team in it is not `team`
 
 
 def _reviews_by_meeting(actions: Mapping[str, ActionState]) -> dict[dt.date, tuple[int, int]]:
@@ -90,7 +91,8 @@ def _counter(team: str) -> Callable[[m.Update], tuple[int, int]]:
     def count(update: m.Update) -> tuple[int, int]:
         """An update's items, and those that name a team other than `team`."""
         items = update.items()
-        return len(items), sum(names_other_team(item, team) for item in items)
+        # Most items name no team: only those that do are asked about.
+        return len(items), sum(1 for item in items if item.teams and names_other_team(item, team))
 
     return count
 
