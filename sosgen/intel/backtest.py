@@ -26,7 +26,6 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import accumulate
 from operator import add, itemgetter, mul
 
 from sosgen import model as m
@@ -210,28 +209,54 @@ def _picker(indices: Sequence[int]) -> Callable[[Sequence[int]], tuple[int, ...]
 
 class _Ranked:
     """One score's cases ranked once, for AUCs whose case weights are how often each
-    case's dependency was drawn: for each late case its dependency and how many
-    on-time cases score below it and at most it; the on-time cases' dependencies,
-    lowest score first."""
+    case's dependency was drawn. Twice the wins are then a product over
+    dependencies, w . M . w: M counts, for each dependency with late cases and each
+    with on-time ones, the pairs of their cases where the on-time one scores below
+    the late one, plus those where it scores at most it. A round sums a few dozen
+    products per dependency drawn, not one term per case (900 cases of 60
+    dependencies at 450 meetings)."""
 
-    __slots__ = ("_below", "_late", "_on_time", "_upto")
+    __slots__ = ("_late", "_late_cases", "_on_time", "_on_time_cases", "_rows")
 
     def __init__(self, scores: Sequence[float], labels: Sequence[bool], owner: Sequence[int]):
         on_time = sorted((i for i, y in enumerate(labels) if not y), key=scores.__getitem__)
         ranked = [scores[i] for i in on_time]
-        late = [i for i, y in enumerate(labels) if y]
-        self._late = _picker([owner[i] for i in late])
-        self._below = _picker([bisect.bisect_left(ranked, scores[i]) for i in late])
-        self._upto = _picker([bisect.bisect_right(ranked, scores[i]) for i in late])
-        self._on_time = _picker([owner[i] for i in on_time])
+        late_deps = sorted({owner[i] for i, y in enumerate(labels) if y})
+        on_time_deps = sorted({owner[i] for i in on_time})
+        column = {dep: n for n, dep in enumerate(on_time_deps)}
+        # before[j][b]: of the j lowest-scoring on-time cases, those of dependency b.
+        before = [[0] * len(on_time_deps)]
+        for i in on_time:
+            counts = before[-1].copy()
+            counts[column[owner[i]]] += 1
+            before.append(counts)
+        row_of = {dep: n for n, dep in enumerate(late_deps)}
+        rows = [[0] * len(on_time_deps) for _ in late_deps]
+        late_cases = [0] * len(late_deps)
+        for i, y in enumerate(labels):
+            if y:
+                n = row_of[owner[i]]
+                below = before[bisect.bisect_left(ranked, scores[i])]
+                upto = before[bisect.bisect_right(ranked, scores[i])]
+                rows[n] = list(map(add, rows[n], map(add, below, upto)))
+                late_cases[n] += 1
+        self._rows = rows
+        self._late_cases = late_cases
+        self._on_time_cases = before[-1]
+        self._late = _picker(late_deps)
+        self._on_time = _picker(on_time_deps)
 
     def auc(self, drawn: Sequence[int]) -> float | None:
-        """`_weighted_auc` in integers: twice its wins are the sum over late cases of
-        weight * (on-time weight below it + on-time weight at most it)."""
-        cum = list(accumulate(self._on_time(drawn), initial=0))
-        late = self._late(drawn)
-        wins2: int = sum(map(mul, late, map(add, self._below(cum), self._upto(cum))))
-        late_total, on_time_total = sum(late), cum[-1]
+        """`_weighted_auc` in integers: twice its wins over the late cases' and the
+        on-time cases' total weights."""
+        late, on_time = self._late(drawn), self._on_time(drawn)
+        wins2: int = sum(
+            weight * sum(map(mul, row, on_time))
+            for weight, row in zip(late, self._rows, strict=True)
+            if weight
+        )
+        late_total = sum(map(mul, late, self._late_cases))
+        on_time_total = sum(map(mul, on_time, self._on_time_cases))
         if late_total == 0 or on_time_total == 0:
             return None
         return wins2 / (2 * late_total * on_time_total)  # correctly rounded, as float / is
