@@ -9,22 +9,27 @@ import importlib
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sosgen.board import Timeline, as_of
+from sosgen.board import Timeline, as_of, open_span
 from sosgen.diagnostics import Pos
 from sosgen.health import expected_teams
 from sosgen.intel.backtest import (
     Case,
     _auc_of_draws,
     _Ranked,
+    _scrubbed,
     _tie_groups,
     _weighted_auc,
     difference_interval,
+    outcome,
+    replay,
 )
+from sosgen.intel.risk import assess, history, snapshot
 from sosgen.mentions import MentionFinder, leading_run, trie_pattern
 from sosgen.model import (
     DEPENDENCY_STATUSES,
@@ -32,6 +37,7 @@ from sosgen.model import (
     Meeting,
     MeetingRecord,
     Org,
+    Repository,
     Stint,
     Team,
 )
@@ -101,6 +107,51 @@ def test_the_timeline_is_each_dependency_as_of_each_day(deps, days):
         plain = [as_of(d, day) for d in deps]
         assert timeline.views(day) == plain
         assert timeline.known(day) == tuple(d for d in plain if d is not None)
+
+
+@given(DEPENDENCIES, st.lists(DAYS, min_size=1, max_size=6))
+def test_a_dependency_s_open_span_is_the_days_it_stood_open(deps, days):
+    for dep in deps:
+        span = open_span(dep)
+        for day in days:
+            view = as_of(dep, day)
+            is_open = view is not None and view.is_open
+            if span is None:
+                assert not is_open
+                continue
+            first, until, open_view = span
+            assert is_open == (first <= day and (until is None or day < until))
+            if is_open:
+                assert view == open_view
+
+
+def plain_replay(repo: Repository, *, until: dt.date) -> list[Case]:
+    """The replay as first written: every dependency as of every meeting."""
+    scrubbed = replace(repo, dependencies=tuple(_scrubbed(d) for d in repo.dependencies))
+    h = history(scrubbed)
+    outcomes = {d.id: outcome(d, until) for d in repo.dependencies}
+    cases = []
+    for meeting in repo.meetings:
+        if meeting.date > until:
+            break
+        for dep in scrubbed.dependencies:
+            view = as_of(dep, meeting.date)
+            late = outcomes[dep.id]
+            if late is None or view is None or not view.is_open:
+                continue
+            left = (view.needed_by - meeting.date).days
+            if left >= 0:
+                risk = assess(view, h, today=meeting.date, snap=snapshot(h, meeting.date))
+                cases.append(Case(meeting.date, dep.id, risk.score, left, late))
+    return cases
+
+
+@settings(max_examples=150, deadline=None)
+@given(DEPENDENCIES, st.lists(DAYS, min_size=1, max_size=12, unique=True), DAYS)
+def test_the_replay_is_the_one_first_written(deps, days, until):
+    meetings = tuple(Meeting(day, f"meetings/{day}", None, {}, frozenset()) for day in sorted(days))
+    repo = Repository(None, tuple(deps), meetings=meetings)
+    assert replay(repo, until=until) == plain_replay(repo, until=until)
 
 
 # The bootstrap: integer sums over ranks give `_weighted_auc`'s floats to the bit.

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from operator import add, itemgetter, mul
 
 from sosgen import model as m
-from sosgen.board import as_of
+from sosgen.board import as_of, open_span
 from sosgen.intel.risk import History, Snapshot, assess, history, snapshot
 
 MIN_CASES = 100  # scored (meeting, dependency) cases
@@ -121,23 +121,38 @@ def replay(repo: m.Repository, *, until: dt.date | None = None) -> list[Case]:
     scrubbed = replace(repo, dependencies=tuple(_scrubbed(d) for d in repo.dependencies))
     h: History = history(scrubbed)
     outcomes = {d.id: outcome(d, end) for d in repo.dependencies}
+    # A dependency with an outcome is a case at each meeting it stood open on, by its
+    # needed-by date: found for it once, not asked of every dependency at every meeting.
+    spans = []
+    for dep in scrubbed.dependencies:
+        late, span = outcomes[dep.id], open_span(dep)
+        if late is not None and span is not None:
+            first, until_day, view = span
+            spans.append((first, until_day, view.needed_by, view, late))
     cases = []
+    # The board changes at a few meetings only: between them, a snapshot is the last
+    # one made, on another day (a snapshot reads the dependencies known, and the day).
+    kept: tuple[tuple[m.Dependency, ...], Snapshot] | None = None
     for meeting in repo.meetings:
-        if meeting.date > end:
+        day = meeting.date
+        if day > end:
             break
-        snap: Snapshot | None = None  # made at the meeting's first case
-        views = h.timeline.views(meeting.date)
-        for dep, view in zip(scrubbed.dependencies, views, strict=True):
-            late = outcomes[dep.id]
-            if late is None or view is None or not view.is_open:
-                continue
-            left = (view.needed_by - meeting.date).days
-            if left < 0:
-                continue  # already late: nothing left to predict
-            if snap is None:
-                snap = snapshot(h, meeting.date)
-            risk = assess(view, h, today=meeting.date, snap=snap)
-            cases.append(Case(meeting.date, dep.id, risk.score, left, late))
+        found = [
+            (view, late)
+            for first, until_day, needed_by, view, late in spans
+            if first <= day <= needed_by and (until_day is None or day < until_day)
+        ]
+        if not found:
+            continue
+        known = h.timeline.known(day)
+        if kept is not None and kept[0] == known:
+            snap = replace(kept[1], today=day)
+        else:
+            snap = snapshot(h, day, known)
+            kept = (known, snap)
+        for view, late in found:
+            risk = assess(view, h, today=day, snap=snap)
+            cases.append(Case(day, view.id, risk.score, (view.needed_by - day).days, late))
     return cases
 
 
@@ -255,8 +270,8 @@ class _Ranked:
             for weight, row in zip(late, self._rows, strict=True)
             if weight
         )
-        late_total = sum(map(mul, late, self._late_cases))
-        on_time_total = sum(map(mul, on_time, self._on_time_cases))
+        late_total: int = sum(map(mul, late, self._late_cases))
+        on_time_total: int = sum(map(mul, on_time, self._on_time_cases))
         if late_total == 0 or on_time_total == 0:
             return None
         return wins2 / (2 * late_total * on_time_total)  # correctly rounded, as float / is
