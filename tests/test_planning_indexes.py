@@ -12,12 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sosgen.actions import derive_actions, derive_parking
 from sosgen.board import Timeline, as_of, open_span
 from sosgen.diagnostics import Pos
-from sosgen.health import expected_teams
+from sosgen.health import expected_teams, stints_in_force
 from sosgen.intel.backtest import (
     Case,
     _auc_of_draws,
@@ -41,7 +43,9 @@ from sosgen.model import (
     Stint,
     Team,
 )
+from sosgen.repo import load_repository
 from sosgen.rotation import Rotation, Rotations, current_stint, stint_end
+from sosgen.views.plan import before, site_data
 
 BACKTEST = importlib.import_module("sosgen.intel.backtest")  # the package's name is the function
 START = dt.date(2026, 1, 1)
@@ -63,6 +67,13 @@ def test_the_rotation_index_answers_as_the_rotation_does(starts, days):
         assert rotation.started(day) == (current_stint(t, day) is not None)
     for stint in t.ambassadors:
         assert rotation.end(stint) == stint_end(t, stint)
+
+
+@given(st.lists(st.lists(DAYS, max_size=4), max_size=4), st.lists(DAYS, max_size=6))
+def test_the_stints_in_force_are_each_team_s_stint_on_each_day(rotations, days):
+    teams = [team(f"t{n}", starts) for n, starts in enumerate(rotations)]
+    found = stints_in_force(teams, Rotations(teams), days)
+    assert found == {day: tuple(current_stint(t, day) for t in teams) for day in days}
 
 
 @given(st.lists(st.lists(DAYS, max_size=4), min_size=1, max_size=4), DAYS, st.booleans())
@@ -260,3 +271,25 @@ def test_a_word_s_leading_run_is_what_every_match_shows_whole():
     assert leading_run("\u212ae") == "ke"  # so does the Kelvin sign k and K
     assert leading_run("zürich") == ""  # no ASCII text can match it
     assert leading_run(".net") is None  # starts with a non-word character: no run to look for
+
+
+# The site's data: what the pages of every meeting look up, as the plain functions say.
+
+
+def test_the_site_data_s_lookups_are_the_plain_functions_answers():
+    repo, _, _ = load_repository(ROOT)
+    assert repo.org is not None and repo.meetings
+    org, last = repo.org, repo.meetings[-1].date
+    data = site_data(repo, today=last)
+    later = last + dt.timedelta(days=3)
+    for day in [*(mt.date for mt in repo.meetings), later]:
+        assert data.stints(day) == tuple(current_stint(t, day) for t in org.teams)
+    for meeting in repo.meetings:
+        assert data.expected(meeting) == expected_teams(org, meeting)
+    start = before(data, later)  # every meeting held: the data's own action items
+    limit = org.checks.escalate_after_meetings
+    assert start.actions == derive_actions(start.repo, escalate_after=limit)
+    assert start.parking == derive_parking(start.repo)
+    earlier = before(data, last)  # one meeting fewer: replayed without it
+    assert earlier.actions == derive_actions(earlier.repo, escalate_after=limit)
+    assert len(earlier.repo.meetings) == len(repo.meetings) - 1

@@ -107,8 +107,8 @@ def _sections(data: SiteData, meeting: m.Meeting) -> tuple[TeamSection, ...]:
             team=team,
             update=meeting.updates.get(team.id),
             expected=team.id in expected,
-            scheduled=data.rotations(team).ambassador(meeting.date),
+            scheduled=stint.person if stint else None,
         )
-        for team in data.org.teams
+        for team, stint in zip(data.org.teams, data.stints(meeting.date), strict=True)
         if team.id in expected or team.id in meeting.updates
     )

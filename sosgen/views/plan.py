@@ -15,7 +15,7 @@ from sosgen.actions import ActionState, TopicState, derive_actions, derive_parki
 from sosgen.board import Assessment, Timeline, assess
 from sosgen.cadence import next_meeting_day
 from sosgen.errors import SosgenError
-from sosgen.health import MeetingHealth, expected_teams, meeting_health
+from sosgen.health import MeetingHealth, expected_teams, meeting_health, stints_in_force
 from sosgen.identity import Kept
 from sosgen.intel import BacktestResult, Risk, Suggestion, backtest, rank, text_suggestions
 from sosgen.rotation import Rotations
@@ -53,6 +53,7 @@ class SiteData(Names):
     health: tuple[MeetingHealth, ...]
     teams: Mapping[str, m.Team] = field(default_factory=dict)
     saved_suggestions: tuple[Suggestion, ...] = ()  # suggestions.yaml, read by the loader
+    in_force: Mapping[dt.date, tuple[m.Stint | None, ...]] = field(default_factory=dict)
 
     @property
     def meetings(self) -> tuple[m.Meeting, ...]:
@@ -88,6 +89,14 @@ class SiteData(Names):
     @cached_property
     def _expected(self) -> Mapping[dt.date, tuple[str, ...]]:
         return {h.date: h.expected for h in self.health}
+
+    def stints(self, day: dt.date) -> tuple[m.Stint | None, ...]:
+        """Each team's rotation entry in force on `day`, in the order of teams.yaml:
+        looked up once for the meetings' days (`health.stints_in_force`)."""
+        found = self.in_force.get(day)
+        if found is not None:
+            return found
+        return tuple(self.rotations(team).stint(day) for team in self.org.teams)
 
     @cached_property
     def rotations(self) -> Rotations:
@@ -139,6 +148,7 @@ def site_data(
         raise SosgenError("teams.yaml could not be read; run `sosgen check`")
     org = repo.org
     actions = derive_actions(repo, escalate_after=org.checks.escalate_after_meetings)
+    in_force = stints_in_force(org.teams, Rotations(org.teams), (mt.date for mt in repo.meetings))
     return SiteData(
         repo=repo,
         org=org,
@@ -146,9 +156,10 @@ def site_data(
         actions=actions,
         parking=derive_parking(repo),
         assessments=assess_all(repo.dependencies, org, today),
-        health=meeting_health(repo, org, actions),
+        health=meeting_health(repo, org, actions, in_force),
         teams={t.id: t for t in org.teams},
         saved_suggestions=saved,
+        in_force=in_force,
     )
 
 
