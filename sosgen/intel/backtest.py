@@ -239,25 +239,27 @@ class _Ranked:
         late_deps = sorted({owner[i] for i, y in enumerate(labels) if y})
         on_time_deps = sorted({owner[i] for i in on_time})
         column = {dep: n for n, dep in enumerate(on_time_deps)}
-        # before[j][b]: of the j lowest-scoring on-time cases, those of dependency b.
-        before = [[0] * len(on_time_deps)]
-        for i in on_time:
-            counts = before[-1].copy()
-            counts[column[owner[i]]] += 1
-            before.append(counts)
         row_of = {dep: n for n, dep in enumerate(late_deps)}
-        rows = [[0] * len(on_time_deps) for _ in late_deps]
         late_cases = [0] * len(late_deps)
+        # Where each late case's row takes the on-time cases' counts so far: at the
+        # number of them below its score, and again at the number at most it.
+        takes: dict[int, list[int]] = {}
         for i, y in enumerate(labels):
             if y:
                 n = row_of[owner[i]]
-                below = before[bisect.bisect_left(ranked, scores[i])]
-                upto = before[bisect.bisect_right(ranked, scores[i])]
-                rows[n] = list(map(add, rows[n], map(add, below, upto)))
                 late_cases[n] += 1
+                takes.setdefault(bisect.bisect_left(ranked, scores[i]), []).append(n)
+                takes.setdefault(bisect.bisect_right(ranked, scores[i]), []).append(n)
+        rows = [[0] * len(on_time_deps) for _ in late_deps]
+        counts = [0] * len(on_time_deps)  # of the on-time cases passed, those of each dependency
+        for j in range(len(on_time) + 1):
+            for n in takes.get(j, ()):
+                rows[n] = list(map(add, rows[n], counts))
+            if j < len(on_time):
+                counts[column[owner[on_time[j]]]] += 1
         self._rows = rows
         self._late_cases = late_cases
-        self._on_time_cases = before[-1]
+        self._on_time_cases = counts
         self._late = _picker(late_deps)
         self._on_time = _picker(on_time_deps)
 
