@@ -16,7 +16,7 @@ import bisect
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sosgen import model as m
@@ -97,34 +97,16 @@ def _counter(team: str) -> Callable[[m.Update], tuple[int, int]]:
     return count
 
 
-def stints_in_force(
-    teams: Sequence[m.Team], rotation: Callable[[m.Team], Rotation], days: Iterable[dt.date]
-) -> dict[dt.date, tuple[m.Stint | None, ...]]:
-    """Each team's rotation entry in force on each day (`Rotation.stint`), in the order
-    of `teams`: the health rows, the minutes and the briefings of every meeting ask
-    for all of them, looked up here once."""
-    days = list(days)
-    if not teams:
-        return {day: () for day in days}
-    by_team = [[found.stint(day) for day in days] for found in map(rotation, teams)]
-    return dict(zip(days, zip(*by_team, strict=True), strict=True))
-
-
 def meeting_health(
-    repo: m.Repository,
-    org: m.Org,
-    actions: Mapping[str, ActionState],
-    in_force: Mapping[dt.date, tuple[m.Stint | None, ...]] | None = None,
+    repo: m.Repository, org: m.Org, actions: Mapping[str, ActionState]
 ) -> tuple[MeetingHealth, ...]:
-    """The figures of every meeting, in date order; `in_force` is `stints_in_force` of
-    the teams on the meetings' days, if at hand."""
+    """The figures of every meeting, in date order."""
     reviews = _reviews_by_meeting(actions)
     lead = _lead_times(repo.dependencies)
     lead_days = [d for d, _ in lead]
     limit = org.checks.ambassador_max_sprints
     rotation = Rotations(org.teams)
-    if in_force is None:
-        in_force = stints_in_force(org.teams, rotation, (mt.date for mt in repo.meetings))
+    in_order = [(team.id, rotation(team)) for team in org.teams]
     _COUNTS.begin()  # an unchanged update's counts are the ones counted last time
     rows = []
     for meeting in repo.meetings:
@@ -137,9 +119,10 @@ def meeting_health(
         upto = bisect.bisect_right(lead_days, meeting.date)
         median = statistics.median(days for _, days in lead[:upto]) if upto else None
         over = []
-        for candidate, stint in zip(org.teams, in_force[meeting.date], strict=True):
+        for team_id, team_rotation in in_order:
+            stint = team_rotation.stint(meeting.date)
             if stint is not None and sprints_served(stint, meeting.date, org.cadence) > limit:
-                over.append(candidate.id)
+                over.append(team_id)
         reviewed, closed = reviews.get(meeting.date, (0, 0))
         rows.append(
             MeetingHealth(

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sosgen.actions import derive_actions, derive_parking
 from sosgen.board import Timeline, as_of, open_span
 from sosgen.diagnostics import Pos
-from sosgen.health import expected_teams, stints_in_force
+from sosgen.health import expected_teams
 from sosgen.intel.backtest import (
     Case,
     _auc_of_draws,
@@ -67,13 +67,6 @@ def test_the_rotation_index_answers_as_the_rotation_does(starts, days):
         assert rotation.started(day) == (current_stint(t, day) is not None)
     for stint in t.ambassadors:
         assert rotation.end(stint) == stint_end(t, stint)
-
-
-@given(st.lists(st.lists(DAYS, max_size=4), max_size=4), st.lists(DAYS, max_size=6))
-def test_the_stints_in_force_are_each_team_s_stint_on_each_day(rotations, days):
-    teams = [team(f"t{n}", starts) for n, starts in enumerate(rotations)]
-    found = stints_in_force(teams, Rotations(teams), days)
-    assert found == {day: tuple(current_stint(t, day) for t in teams) for day in days}
 
 
 @given(st.lists(st.lists(DAYS, max_size=4), min_size=1, max_size=4), DAYS, st.booleans())

@@ -15,10 +15,10 @@ from sosgen.actions import ActionState, TopicState, derive_actions, derive_parki
 from sosgen.board import Assessment, Timeline, assess
 from sosgen.cadence import next_meeting_day
 from sosgen.errors import SosgenError
-from sosgen.health import MeetingHealth, expected_teams, meeting_health, stints_in_force
+from sosgen.health import MeetingHealth, expected_teams, meeting_health
 from sosgen.identity import Kept
 from sosgen.intel import BacktestResult, Risk, Suggestion, backtest, rank, text_suggestions
-from sosgen.rotation import Rotations
+from sosgen.rotation import Rotation, Rotations
 
 
 class Names:
@@ -53,7 +53,6 @@ class SiteData(Names):
     health: tuple[MeetingHealth, ...]
     teams: Mapping[str, m.Team] = field(default_factory=dict)
     saved_suggestions: tuple[Suggestion, ...] = ()  # suggestions.yaml, read by the loader
-    in_force: Mapping[dt.date, tuple[m.Stint | None, ...]] = field(default_factory=dict)
 
     @property
     def meetings(self) -> tuple[m.Meeting, ...]:
@@ -92,11 +91,12 @@ class SiteData(Names):
 
     def stints(self, day: dt.date) -> tuple[m.Stint | None, ...]:
         """Each team's rotation entry in force on `day`, in the order of teams.yaml:
-        looked up once for the meetings' days (`health.stints_in_force`)."""
-        found = self.in_force.get(day)
-        if found is not None:
-            return found
-        return tuple(self.rotations(team).stint(day) for team in self.org.teams)
+        the minutes and the briefing of every meeting ask for all of them."""
+        return tuple(rotation.stint(day) for rotation in self._rotations_in_order)
+
+    @cached_property
+    def _rotations_in_order(self) -> tuple[Rotation, ...]:
+        return tuple(map(self.rotations, self.org.teams))
 
     @cached_property
     def rotations(self) -> Rotations:
@@ -148,7 +148,6 @@ def site_data(
         raise SosgenError("teams.yaml could not be read; run `sosgen check`")
     org = repo.org
     actions = derive_actions(repo, escalate_after=org.checks.escalate_after_meetings)
-    in_force = stints_in_force(org.teams, Rotations(org.teams), (mt.date for mt in repo.meetings))
     return SiteData(
         repo=repo,
         org=org,
@@ -156,10 +155,9 @@ def site_data(
         actions=actions,
         parking=derive_parking(repo),
         assessments=assess_all(repo.dependencies, org, today),
-        health=meeting_health(repo, org, actions, in_force),
+        health=meeting_health(repo, org, actions),
         teams={t.id: t for t in org.teams},
         saved_suggestions=saved,
-        in_force=in_force,
     )
 
 
