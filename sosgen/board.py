@@ -115,7 +115,7 @@ def as_of(dep: m.Dependency, day: dt.date) -> m.Dependency | None:
 def open_span(dep: m.Dependency) -> tuple[dt.date, dt.date | None, m.Dependency] | None:
     """The days on which `as_of(dep, day)` is open, and what it is then: from the day
     `dep` was raised until the day it was delivered (None: no end), or None for one
-    never open (dropped, or delivered the day it was raised)."""
+    never open (dropped, or delivered by the day it was raised)."""
     if dep.status == "delivered":
         if dep.delivered is not None and dep.delivered <= dep.raised:
             return None
