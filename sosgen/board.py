@@ -112,6 +112,17 @@ def as_of(dep: m.Dependency, day: dt.date) -> m.Dependency | None:
     return dep
 
 
+def open_span(dep: m.Dependency) -> tuple[dt.date, dt.date | None, m.Dependency] | None:
+    """The days on which `as_of(dep, day)` is open, and what it is then: from the day
+    `dep` was raised until the day it was delivered (None: no end), or None for one
+    never open (dropped, or delivered by the day it was raised)."""
+    if dep.status == "delivered":
+        if dep.delivered is not None and dep.delivered <= dep.raised:
+            return None
+        return dep.raised, dep.delivered, _undelivered(dep)
+    return (dep.raised, None, dep) if dep.is_open else None
+
+
 def _undelivered(dep: m.Dependency) -> m.Dependency:
     status = "committed" if dep.committed is not None else "open"
     return replace(dep, status=status, delivered=None)

@@ -59,7 +59,8 @@ def expected_teams(
 
 
 def names_other_team(item: m.Item, team: str) -> bool:
-    return any(other != team for other in item.teams)
+    teams = item.teams
+    return teams.count(team) != len(teams)  # some team in it is not `team`
 
 
 def _reviews_by_meeting(actions: Mapping[str, ActionState]) -> dict[dt.date, tuple[int, int]]:
@@ -90,7 +91,8 @@ def _counter(team: str) -> Callable[[m.Update], tuple[int, int]]:
     def count(update: m.Update) -> tuple[int, int]:
         """An update's items, and those that name a team other than `team`."""
         items = update.items()
-        return len(items), sum(names_other_team(item, team) for item in items)
+        # `names_other_team` of each item, without a call per item (40,000 at 450 meetings).
+        return len(items), sum(1 for item in items if item.teams.count(team) != len(item.teams))
 
     return count
 
@@ -104,6 +106,7 @@ def meeting_health(
     lead_days = [d for d, _ in lead]
     limit = org.checks.ambassador_max_sprints
     rotation = Rotations(org.teams)
+    in_order = [(team.id, rotation(team)) for team in org.teams]
     _COUNTS.begin()  # an unchanged update's counts are the ones counted last time
     rows = []
     for meeting in repo.meetings:
@@ -116,10 +119,10 @@ def meeting_health(
         upto = bisect.bisect_right(lead_days, meeting.date)
         median = statistics.median(days for _, days in lead[:upto]) if upto else None
         over = []
-        for candidate in org.teams:
-            stint = rotation(candidate).stint(meeting.date)
+        for team_id, team_rotation in in_order:
+            stint = team_rotation.stint(meeting.date)
             if stint is not None and sprints_served(stint, meeting.date, org.cadence) > limit:
-                over.append(candidate.id)
+                over.append(team_id)
         reviewed, closed = reviews.get(meeting.date, (0, 0))
         rows.append(
             MeetingHealth(

@@ -9,22 +9,29 @@ import importlib
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sosgen.board import Timeline, as_of
+from sosgen.actions import derive_actions, derive_parking
+from sosgen.board import Timeline, as_of, open_span
 from sosgen.diagnostics import Pos
 from sosgen.health import expected_teams
 from sosgen.intel.backtest import (
     Case,
     _auc_of_draws,
     _Ranked,
+    _scrubbed,
     _tie_groups,
     _weighted_auc,
     difference_interval,
+    outcome,
+    replay,
 )
+from sosgen.intel.risk import assess, history, snapshot
 from sosgen.mentions import MentionFinder, leading_run, trie_pattern
 from sosgen.model import (
     DEPENDENCY_STATUSES,
@@ -32,10 +39,13 @@ from sosgen.model import (
     Meeting,
     MeetingRecord,
     Org,
+    Repository,
     Stint,
     Team,
 )
+from sosgen.repo import load_repository
 from sosgen.rotation import Rotation, Rotations, current_stint, stint_end
+from sosgen.views.plan import before, site_data
 
 BACKTEST = importlib.import_module("sosgen.intel.backtest")  # the package's name is the function
 START = dt.date(2026, 1, 1)
@@ -101,6 +111,51 @@ def test_the_timeline_is_each_dependency_as_of_each_day(deps, days):
         plain = [as_of(d, day) for d in deps]
         assert timeline.views(day) == plain
         assert timeline.known(day) == tuple(d for d in plain if d is not None)
+
+
+@given(DEPENDENCIES, st.lists(DAYS, min_size=1, max_size=6))
+def test_a_dependency_s_open_span_is_the_days_it_stood_open(deps, days):
+    for dep in deps:
+        span = open_span(dep)
+        for day in days:
+            view = as_of(dep, day)
+            is_open = view is not None and view.is_open
+            if span is None:
+                assert not is_open
+                continue
+            first, until, open_view = span
+            assert is_open == (first <= day and (until is None or day < until))
+            if is_open:
+                assert view == open_view
+
+
+def plain_replay(repo: Repository, *, until: dt.date) -> list[Case]:
+    """The replay as first written: every dependency as of every meeting."""
+    scrubbed = replace(repo, dependencies=tuple(_scrubbed(d) for d in repo.dependencies))
+    h = history(scrubbed)
+    outcomes = {d.id: outcome(d, until) for d in repo.dependencies}
+    cases = []
+    for meeting in repo.meetings:
+        if meeting.date > until:
+            break
+        for dep in scrubbed.dependencies:
+            view = as_of(dep, meeting.date)
+            late = outcomes[dep.id]
+            if late is None or view is None or not view.is_open:
+                continue
+            left = (view.needed_by - meeting.date).days
+            if left >= 0:
+                risk = assess(view, h, today=meeting.date, snap=snapshot(h, meeting.date))
+                cases.append(Case(meeting.date, dep.id, risk.score, left, late))
+    return cases
+
+
+@settings(max_examples=150, deadline=None)
+@given(DEPENDENCIES, st.lists(DAYS, min_size=1, max_size=12, unique=True), DAYS)
+def test_the_replay_is_the_one_first_written(deps, days, until):
+    meetings = tuple(Meeting(day, f"meetings/{day}", None, {}, frozenset()) for day in sorted(days))
+    repo = Repository(None, tuple(deps), meetings=meetings)
+    assert replay(repo, until=until) == plain_replay(repo, until=until)
 
 
 # The bootstrap: integer sums over ranks give `_weighted_auc`'s floats to the bit.
@@ -209,3 +264,25 @@ def test_a_word_s_leading_run_is_what_every_match_shows_whole():
     assert leading_run("\u212ae") == "ke"  # so does the Kelvin sign k and K
     assert leading_run("zürich") == ""  # no ASCII text can match it
     assert leading_run(".net") is None  # starts with a non-word character: no run to look for
+
+
+# The site's data: what the pages of every meeting look up, as the plain functions say.
+
+
+def test_the_site_data_s_lookups_are_the_plain_functions_answers():
+    repo, _, _ = load_repository(ROOT)
+    assert repo.org is not None and repo.meetings
+    org, last = repo.org, repo.meetings[-1].date
+    data = site_data(repo, today=last)
+    later = last + dt.timedelta(days=3)
+    for day in [*(mt.date for mt in repo.meetings), later]:
+        assert data.stints(day) == tuple(current_stint(t, day) for t in org.teams)
+    for meeting in repo.meetings:
+        assert data.expected(meeting) == expected_teams(org, meeting)
+    start = before(data, later)  # every meeting held: the data's own action items
+    limit = org.checks.escalate_after_meetings
+    assert start.actions == derive_actions(start.repo, escalate_after=limit)
+    assert start.parking == derive_parking(start.repo)
+    earlier = before(data, last)  # one meeting fewer: replayed without it
+    assert earlier.actions == derive_actions(earlier.repo, escalate_after=limit)
+    assert len(earlier.repo.meetings) == len(repo.meetings) - 1

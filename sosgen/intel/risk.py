@@ -127,8 +127,9 @@ class Snapshot:
     record: tuple[int, int]  # of every delivery so far, how many were late, and all
 
 
-def snapshot(h: History, today: dt.date) -> Snapshot:
-    known = h.timeline.known(today)
+def snapshot(h: History, today: dt.date, known: tuple[m.Dependency, ...] | None = None) -> Snapshot:
+    """The board known on `today`; `known` is `h.timeline.known(today)`, if at hand."""
+    known = h.timeline.known(today) if known is None else known
     delivered: dict[str, list[m.Dependency]] = {}
     waiting: dict[str, list[m.Dependency]] = {}
     waits: dict[str, list[m.Dependency]] = {}

@@ -16,12 +16,13 @@ Found = Iterator[tuple[Pos, str]]
 def id_dates(ctx: Context) -> Found:
     for rec in ctx.records():
         day = rec.date.isoformat()
-        defined = [(a.id, a.at("id"), "action") for a in rec.actions]
-        defined += [(p.id, p.at("id"), "parking-lot topic") for p in rec.parking_lot if p.topic]
-        for ident, pos, kind in defined:
+        # Positions cost more than the check: only those of wrong ids are looked up.
+        defined: list[tuple[m.Located, str, str]] = [(a, a.id, "action") for a in rec.actions]
+        defined += [(p, p.id, "parking-lot topic") for p in rec.parking_lot if p.topic]
+        for obj, ident, kind in defined:
             if ident[2:12] != day:
                 yield (
-                    pos,
+                    obj.at("id"),
                     (
                         f"{kind} id '{ident}' does not carry this meeting's date; "
                         f"name it {ident[:2]}{day}-<n>"

@@ -47,9 +47,9 @@ def team_refs(ctx: Context, known: Container[str] = ()) -> Iterator[Ref]:
                 yield _file(path), "", team_id, "the file name (no such team in teams.yaml)"
         for update in meeting.updates.values():
             for item in update.items():
-                field = "needs" if item.question == "blockers" else "for"
                 for team_id in item.teams:
                     if team_id not in known:
+                        field = "needs" if item.question == "blockers" else "for"
                         yield item.at, field, team_id, f"'{field}'"
         if meeting.record is not None:
             rec = meeting.record
@@ -68,7 +68,9 @@ def team_refs(ctx: Context, known: Container[str] = ()) -> Iterator[Ref]:
                 yield follow.at, "team", follow.team, "'follow_up'"
 
 
-def person_refs(ctx: Context) -> Iterator[Ref]:
+def person_refs(ctx: Context, known: Container[str] = ()) -> Iterator[Ref]:
+    """Every person reference in the repository; of the updates' ambassadors (one per
+    update), only those not among `known`."""
     org = ctx.org
     yield org.at, "facilitator", org.facilitator, "'facilitator'"
     if org.chief_product_owner:
@@ -83,7 +85,8 @@ def person_refs(ctx: Context) -> Iterator[Ref]:
     for dep in ctx.repo.dependencies:
         yield dep.at, "owner", dep.owner, f"dependency {dep.id}"
     for update in ctx.updates():
-        yield update.at, "ambassador", update.ambassador, "'ambassador'"
+        if update.ambassador not in known:
+            yield update.at, "ambassador", update.ambassador, "'ambassador'"
     for rec in ctx.records():
         yield rec.at, "facilitator", rec.facilitator, "'facilitator'"
         for person in rec.attendees:
@@ -108,7 +111,7 @@ def unknown_team(ctx: Context) -> Found:
 
 
 def unknown_person(ctx: Context) -> Found:
-    for at, field, person, where in person_refs(ctx):
+    for at, field, person, where in person_refs(ctx, ctx.org.people):
         if person not in ctx.org.people:
             yield (
                 at(field),

@@ -96,8 +96,8 @@ def _mention_finder(org: m.Org) -> MentionFinder:
 
 def update_location(ctx: Context) -> Found:
     for update in ctx.updates():
-        where = f"meetings/{update.meeting}/{update.team}.yaml"
         if update.declared_team and update.declared_team != update.team:
+            where = f"meetings/{update.meeting}/{update.team}.yaml"
             yield (
                 update.at("team"),
                 (

@@ -143,8 +143,7 @@ def _heads_up(meeting: m.Meeting | None) -> tuple[Said, ...]:
 def _rotation(data: SiteData, day: dt.date) -> tuple[Rotation, ...]:
     limit = data.org.checks.ambassador_max_sprints
     out = []
-    for team in data.org.teams:
-        stint = data.rotations(team).stint(day)
+    for team, stint in zip(data.org.teams, data.stints(day), strict=True):
         if stint is not None:
             served = sprints_served(stint, day, data.org.cadence)
             out.append(Rotation(team.id, stint.person, served, served > limit))

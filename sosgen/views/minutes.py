@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sosgen import model as m
 from sosgen.actions import ActionState, TopicState
-from sosgen.health import MeetingHealth, expected_teams
+from sosgen.health import MeetingHealth
 from sosgen.views.history import ReviewLine
 from sosgen.views.memo import Part, no_memo
 from sosgen.views.plan import SiteData
@@ -101,14 +101,14 @@ def minutes(
 
 
 def _sections(data: SiteData, meeting: m.Meeting) -> tuple[TeamSection, ...]:
-    expected = set(expected_teams(data.org, meeting, data.rotations))
+    expected = set(data.expected(meeting))
     return tuple(
         TeamSection(
             team=team,
             update=meeting.updates.get(team.id),
             expected=team.id in expected,
-            scheduled=data.rotations(team).ambassador(meeting.date),
+            scheduled=stint.person if stint else None,
         )
-        for team in data.org.teams
+        for team, stint in zip(data.org.teams, data.stints(meeting.date), strict=True)
         if team.id in expected or team.id in meeting.updates
     )

@@ -15,10 +15,10 @@ from sosgen.actions import ActionState, TopicState, derive_actions, derive_parki
 from sosgen.board import Assessment, Timeline, assess
 from sosgen.cadence import next_meeting_day
 from sosgen.errors import SosgenError
-from sosgen.health import MeetingHealth, meeting_health
+from sosgen.health import MeetingHealth, expected_teams, meeting_health
 from sosgen.identity import Kept
 from sosgen.intel import BacktestResult, Risk, Suggestion, backtest, rank, text_suggestions
-from sosgen.rotation import Rotations
+from sosgen.rotation import Rotation, Rotations
 
 
 class Names:
@@ -79,6 +79,24 @@ class SiteData(Names):
 
     def meeting(self, day: dt.date) -> m.Meeting | None:
         return next((mt for mt in self.repo.meetings if mt.date == day), None)
+
+    def expected(self, meeting: m.Meeting) -> tuple[str, ...]:
+        """`health.expected_teams` of one of the meetings: its health row worked it out."""
+        found = self._expected.get(meeting.date)
+        return found if found is not None else expected_teams(self.org, meeting, self.rotations)
+
+    @cached_property
+    def _expected(self) -> Mapping[dt.date, tuple[str, ...]]:
+        return {h.date: h.expected for h in self.health}
+
+    def stints(self, day: dt.date) -> tuple[m.Stint | None, ...]:
+        """Each team's rotation entry in force on `day`, in the order of teams.yaml:
+        the minutes and the briefing of every meeting ask for all of them."""
+        return tuple(rotation.stint(day) for rotation in self._rotations_in_order)
+
+    @cached_property
+    def _rotations_in_order(self) -> tuple[Rotation, ...]:
+        return tuple(map(self.rotations, self.org.teams))
 
     @cached_property
     def rotations(self) -> Rotations:
@@ -159,12 +177,19 @@ def before(data: SiteData, day: dt.date) -> SiteData:
     if len(meetings) == len(data.repo.meetings) and day == data.today:
         return data
     repo = replace(data.repo, meetings=meetings, dependencies=dependencies_on(data, day))
+    if len(meetings) == len(data.repo.meetings):
+        # Action items and parking-lot topics are replayed from the meetings alone:
+        # with every meeting before `day` (the next meeting's agenda), the data's own.
+        actions, parking = data.actions, data.parking
+    else:
+        actions = derive_actions(repo, escalate_after=data.org.checks.escalate_after_meetings)
+        parking = derive_parking(repo)
     return replace(
         data,
         repo=repo,
         today=day,
-        actions=derive_actions(repo, escalate_after=data.org.checks.escalate_after_meetings),
-        parking=derive_parking(repo),
+        actions=actions,
+        parking=parking,
         assessments=assess_all(repo.dependencies, data.org, day),
         health=tuple(h for h in data.health if h.date < day),
     )

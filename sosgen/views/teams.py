@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from sosgen import model as m
 from sosgen.actions import ActionState
-from sosgen.health import expected_teams
 from sosgen.rotation import sprints_served
 from sosgen.views.board import DepRow, rows
 from sosgen.views.history import review_order
@@ -65,13 +64,12 @@ def _dep_order(row: DepRow) -> tuple[object, ...]:
 def team_view(data: SiteData, team: m.Team) -> TeamView:
     today = data.today
     updates = []
+    upcoming = data.next_meeting_date()
     for meeting in reversed(data.meetings):
         update = meeting.updates.get(team.id)
         if update is not None:
             updates.append(UpdateRow(meeting.date, update))
-        elif meeting.date < data.next_meeting_date() and team.id in expected_teams(
-            data.org, meeting, data.rotations
-        ):
+        elif meeting.date < upcoming and team.id in data.expected(meeting):
             updates.append(UpdateRow(meeting.date, None))
     limit = data.org.checks.ambassador_max_sprints
     stints = []
