@@ -3,8 +3,10 @@ the stylesheet and the data files, handed one by one to the one writer (`sosgen.
 
 Graphs are drawn in a second thread while pages render (the engine releases the
 GIL while it lays out); with `jobs=2` a forked worker process shares the pages with
-this one, each taking the next page as it finishes one. Neither changes a byte of the
-output.
+this one, each taking the next page as it finishes one. A whole site is shared from
+the start: the worker is forked before any page is planned and plans each meeting's
+pages as it takes them, while this process plans the overview pages. Neither changes
+a byte of the output.
 
 A page's template sees its own view, the build's facts and `SiteGlobals` (the
 organisation and the day), nothing else of the repository: so a page whose view is

@@ -272,3 +272,34 @@ def test_a_template_error_in_either_process_is_the_single_process_message(
     assert said in err
     assert "Traceback" not in err
     assert not out.exists() or [p for p in out.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("where", ["this process, planning the overview", "the worker"])
+def test_an_interrupt_in_either_process_leaves_no_file_and_no_worker(
+    synth_org, tmp_path, monkeypatch, where
+):
+    monkeypatch.setattr(site, "FORK_FROM", 1)
+    parent = os.getpid()
+    if where == "the worker":
+        render, take = site._render, render_share.Turns.take
+
+        def interrupted(renderer, page, *args):
+            if os.getpid() != parent:
+                raise KeyboardInterrupt
+            return render(renderer, page, *args)
+
+        monkeypatch.setattr(site, "_render", interrupted)
+        monkeypatch.setattr(  # this process leaves every meeting to the worker
+            render_share.Turns, "take", lambda t: take(t) if os.getpid() != parent else None
+        )
+    else:
+
+        def interrupted_plan(*args):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(site, "overview_pages", interrupted_plan)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        quiet_build(synth_org, out, today=SYNTH_TODAY, jobs=2, cache=False)
+    _join_children()
+    assert [p for p in out.rglob("*") if p.is_file()] == []
