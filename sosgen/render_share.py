@@ -1,29 +1,32 @@
 """Two processes rendering one list of pages: this one and a forked worker take the
-next page from a shared counter as each finishes one, so both finish together
-whatever each page costs and however the cores are shared. The worker stages its
-files beside their places (`write.stage`) and hands back their names; the pages it
-renders come out byte for byte as they would here."""
+next item from a shared counter as each finishes one, so both finish together
+whatever each costs and however the cores are shared. An item is a planned page, or
+a meeting whose pages the taker plans and renders itself (`sosgen.site`). The worker
+stages its files beside their places (`write.stage`) and hands back their names; the
+pages it renders come out byte for byte as they would here."""
 
 from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sosgen.views.pages import Page
 from sosgen.write import stage
 
+T = TypeVar("T")
 
-class Turns:
-    """The pages to render, handed out one at a time to whichever process asks first:
-    the two processes finish together whatever each page costs and however the cores
-    are shared (the graph drawing thread takes its share of this process's). Shared
-    memory when there is a worker, a plain counter otherwise."""
 
-    def __init__(self, pages: Sequence[Page]) -> None:
+class Turns(Generic[T]):
+    """The pages (or meetings) to render, handed out one at a time to whichever process
+    asks first: the two processes finish together whatever each costs and however the
+    cores are shared (the graph drawing thread takes its share of this process's).
+    Shared memory when there is a worker, a plain counter otherwise."""
+
+    def __init__(self, pages: Sequence[T]) -> None:
         self.pages = pages
         self._next: Any = None
         self._local = 0
@@ -36,7 +39,7 @@ class Turns:
             return False
         return True
 
-    def take(self) -> Page | None:
+    def take(self) -> T | None:
         shared = self._next
         if shared is None:
             i = self._local
@@ -64,14 +67,16 @@ def big_first(pages: Sequence[Page]) -> list[Page]:
     return sorted(pages, key=lambda p: count[p.template])
 
 
-_FORKED: tuple[Callable[[Page], str], Turns, Path] | None = None
+Rendered = Iterable[tuple[str, str]]  # (path, text) of each page rendered
+_FORKED: tuple[Callable[[Any], Rendered], Turns[Any], Path] | None = None
 
 
 def fork(
-    turns: Turns, render: Callable[[Page], str], target: Path
+    turns: Turns[T], render: Callable[[T], Rendered], target: Path
 ) -> Future[list[tuple[str, str | None]]] | None:
-    """A forked worker that renders (`render`) the pages it takes from `turns` and
-    stages their files beside their places in `target`; None where fork is missing."""
+    """A forked worker that renders (`render`: the path and text of each page) what it
+    takes from `turns` and stages the files beside their places in `target`; None
+    where fork is missing."""
     global _FORKED
     if "fork" not in multiprocessing.get_all_start_methods() or not turns.share():
         return None
@@ -91,8 +96,9 @@ def _render_forked() -> list[tuple[str, str | None]]:
     safe: set[Path] = set()
     done: list[tuple[str, str | None]] = []
     try:
-        while (page := turns.take()) is not None:
-            done.append((page.path, stage(target, page.path, render(page).encode("utf-8"), safe)))
+        while (item := turns.take()) is not None:
+            for path, text in render(item):
+                done.append((path, stage(target, path, text.encode("utf-8"), safe)))
     except BaseException:
         turns.stop()
         for _, staged in done:

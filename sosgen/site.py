@@ -3,8 +3,10 @@ the stylesheet and the data files, handed one by one to the one writer (`sosgen.
 
 Graphs are drawn in a second thread while pages render (the engine releases the
 GIL while it lays out); with `jobs=2` a forked worker process shares the pages with
-this one, each taking the next page as it finishes one. Neither changes a byte of the
-output.
+this one, each taking the next page as it finishes one. A whole site is shared from
+the start: the worker is forked before any page is planned and plans each meeting's
+pages as it takes them, while this process plans the overview pages. Neither changes
+a byte of the output.
 
 A page's template sees its own view, the build's facts and `SiteGlobals` (the
 organisation and the day), nothing else of the repository: so a page whose view is
@@ -20,7 +22,7 @@ import hashlib
 import os
 import re
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +40,7 @@ from sosgen.render_share import Turns, big_first
 from sosgen.svg_fit import fit_text
 from sosgen.views.memo import ViewMemo
 from sosgen.views.minutes import MinutesView
-from sosgen.views.pages import Page, Plan, plan_pages
+from sosgen.views.pages import Page, history, meeting_pages, overview_pages, plan_pages
 from sosgen.views.plan import Names, SiteData
 from sosgen.write import SiteWriter, stamp
 
@@ -164,12 +166,13 @@ def _url(build: BuildInfo, path: str) -> str:
 
 def data_files(
     data: SiteData,
-    plan: Plan,
+    minutes: Iterable[MinutesView],
     renderer: Renderer,
     build: BuildInfo,
     memo: PageMemo | None = None,
 ) -> dict[str, str]:
-    """feed.atom, calendar.ics and board.json."""
+    """feed.atom, calendar.ics and board.json. The feed shows the latest
+    `feeds.FEED_ENTRIES` meetings held of `minutes` (`feed_meetings`)."""
     next_day = data.next_meeting_date()
     globals_ = SiteGlobals.of(data)
 
@@ -193,7 +196,7 @@ def data_files(
             content_html=content(view),
         )
         for view in sorted(
-            (v for v in plan.minutes if v.date < next_day), key=lambda v: v.date, reverse=True
+            (v for v in minutes if v.date < next_day), key=lambda v: v.date, reverse=True
         )[: feeds.FEED_ENTRIES]  # the feed keeps only these: render no more
     ]
     org = data.org.organization
@@ -279,6 +282,10 @@ def render_site(
     this process's previous build, a page whose inputs are equal to last time's and
     whose file is as that build left it is not rendered again; `keep` is told the
     graph of each such page, which is not drawn (`SvgCache.keep`)."""
+    if memo is None and jobs > 1 and 2 * len(data.meetings) >= FORK_FROM:
+        return _render_shared(
+            data, renderer=renderer, engine=engine, build=build, writer=writer, drawer=drawer
+        )
     if memo is not None:
         memo.views.begin()
     plan = plan_pages(data, memo.views if memo is not None else None)
@@ -305,7 +312,10 @@ def render_site(
     def render_plain(page: Page) -> str:
         return _render(renderer, page, globals_, build, None, links)
 
-    worker = render_share.fork(turns, render_plain, writer.target) if jobs > 1 else None
+    def render_forked(page: Page) -> list[tuple[str, str]]:
+        return [(page.path, render_plain(page))]
+
+    worker = render_share.fork(turns, render_forked, writer.target) if jobs > 1 else None
     try:
         for path in sorted(kept):
             writer.adopt(path, None)
@@ -328,7 +338,7 @@ def render_site(
                 writer.adopt(path, staged)
             worker = None
         writer.add("style.css", renderer.render("style.css", {}))
-        for path, text in data_files(data, plan, renderer, build, memo).items():
+        for path, text in data_files(data, plan.minutes, renderer, build, memo).items():
             writer.add(path, text)
     finally:
         if worker is not None:  # something failed here: stop the worker, remove its files
@@ -340,6 +350,104 @@ def render_site(
         memo.pending = plan.pages
     graphs = sum(1 for p in plan.pages if p.graph is not None)
     return BuildResult(len(writer), len(plan.pages), graphs, len(todo))
+
+
+def feed_meetings(data: SiteData) -> list[int]:
+    """The indexes of the meetings the feed shows (`data_files`): the latest held."""
+    next_day = data.next_meeting_date()
+    held = sorted(
+        (i for i, mt in enumerate(data.meetings) if mt.date < next_day),
+        key=lambda i: data.meetings[i].date,
+    )
+    return held[-feeds.FEED_ENTRIES :]
+
+
+def _render_shared(
+    data: SiteData,
+    *,
+    renderer: Renderer,
+    engine: Engine,
+    build: BuildInfo,
+    writer: SiteWriter,
+    drawer: Callable[[Graph, Engine], str],
+) -> BuildResult:
+    """`render_site` of a whole site in two processes, forked before anything is
+    planned: the worker plans and renders the pages of the meetings it takes, one
+    meeting at a time; this process plans the overview pages (the only ones that ask
+    for the intel: risks, suggestions, backtest), has their graphs drawn and renders
+    them, renders the meetings the feed and home page show (it needs their minutes),
+    then takes meetings as the worker does. Each process compiles only the templates
+    it renders, and holds the views of the pages it renders only while it renders
+    them."""
+    globals_ = SiteGlobals.of(data)
+    shared = history(data)
+    # What the pages of every meeting ask of `data` besides its fields: worked out
+    # here, once, rather than in both processes.
+    data.next_meeting_date()
+    _ = data.rotations, data.timeline
+    mine = feed_meetings(data)
+    reserved = set(mine)
+    turns = Turns([i for i in range(len(data.meetings)) if i not in reserved])
+    links: dict[str, Links] = {}
+
+    def render_page(page: Page, svg: Markup | None = None) -> str:
+        return _render(renderer, page, globals_, build, svg, links)
+
+    def render_meeting(index: int) -> list[tuple[str, str]]:
+        _, *pages = meeting_pages(data, index, shared)
+        return [(page.path, render_page(page)) for page in pages]
+
+    # Fork before any thread starts (the graph drawing's).
+    worker = render_share.fork(turns, render_meeting, writer.target)
+    try:
+        views: list[MinutesView] = []
+        own: list[Page] = []
+        for index in mine:
+            view, *pages = meeting_pages(data, index, shared)
+            views.append(view)
+            own.extend(pages)
+        latest = data.latest_held()
+        latest_view = next((v for v in views if latest and v.date == latest.date), None)
+        overview = overview_pages(data, shared, latest_view)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphviz") as pool:
+            waiting = deque(
+                (p, pool.submit(drawer, p.graph, engine)) for p in overview if p.graph is not None
+            )
+
+            def render_drawn() -> None:
+                page, future = waiting.popleft()
+                svg = Markup(unique_ids(fit_text(future.result())))
+                writer.add(page.path, render_page(page, svg))
+
+            def drawn_ready() -> None:
+                while waiting and waiting[0][1].done():
+                    render_drawn()
+
+            for page in [*big_first([p for p in overview if p.graph is None]), *own]:
+                drawn_ready()
+                writer.add(page.path, render_page(page))
+            while (taken := turns.take()) is not None:
+                drawn_ready()
+                for path, text in render_meeting(taken):
+                    writer.add(path, text)
+            while waiting:
+                render_drawn()
+        if worker is not None:
+            for path, staged in worker.result():
+                writer.adopt(path, staged)
+            worker = None
+        writer.add("style.css", renderer.render("style.css", {}))
+        for path, text in data_files(data, views, renderer, build).items():
+            writer.add(path, text)
+    finally:
+        if worker is not None:  # something failed here: stop the worker, remove its files
+            turns.stop()
+            for _, staged in worker.result():
+                if staged is not None:
+                    Path(staged).unlink(missing_ok=True)
+    count = 2 * len(data.meetings) + len(overview)
+    graphs = sum(1 for p in overview if p.graph is not None)
+    return BuildResult(len(writer), count, graphs, count)
 
 
 FORK_FROM = 200  # pages to render: below this, forking costs more than it saves

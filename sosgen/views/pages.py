@@ -19,6 +19,7 @@ Paths are relative to the output folder; no two can collide, whatever the ids:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sosgen import model as m
+from sosgen.actions import ActionState
 from sosgen.charts import bar_chart, describe
 from sosgen.dot import Graph
 from sosgen.health import MeetingHealth
@@ -34,8 +36,8 @@ from sosgen.views.agenda import agenda
 from sosgen.views.board import board
 from sosgen.views.board import team_graph as team_graph_of
 from sosgen.views.briefing import briefing, meeting_briefing
-from sosgen.views.history import raised_by_meeting, review_lines
-from sosgen.views.memo import ViewMemo, no_memo
+from sosgen.views.history import ReviewLine, raised_by_meeting, review_lines
+from sosgen.views.memo import Part, ViewMemo, no_memo
 from sosgen.views.minutes import MinutesView, minutes
 from sosgen.views.plan import SiteData
 from sosgen.views.teams import team_view
@@ -82,62 +84,101 @@ class Plan:
     minutes: list[MinutesView] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the pages of every meeting share: the action items reviewed and raised at
+    each meeting, and each meeting's health, by date. Cheap, and made once per plan."""
+
+    reviews: Mapping[dt.date, tuple[ReviewLine, ...]]
+    raised: Mapping[dt.date, tuple[ActionState, ...]]
+    health: Mapping[dt.date, MeetingHealth]
+
+
+def history(data: SiteData) -> History:
+    limit = data.org.checks.escalate_after_meetings
+    return History(
+        review_lines(data.actions, escalate_after=limit),
+        raised_by_meeting(data.actions),
+        {h.date: h for h in data.health},
+    )
+
+
+def meeting_pages(
+    data: SiteData, index: int, shared: History, part: Part = no_memo
+) -> tuple[MinutesView, Page, Page]:
+    """The minutes and the briefing of the meeting at `index`, and the minutes' view.
+    They ask of `data` only its eager fields, `rotations`, `timeline` and the next
+    meeting's date, never the intel (`risks`, `suggestions`, `backtest`)."""
+    meeting = data.meetings[index]
+    view = minutes(
+        data, index, reviews=shared.reviews, raised=shared.raised, health=shared.health, part=part
+    )
+    day = meeting.date.isoformat()
+    return (
+        view,
+        Page(
+            f"meetings/{day}.html",
+            "meeting.html",
+            "meetings",
+            {"minutes": view, "prefix": "", "heading": "h2"},
+        ),
+        Page(
+            f"briefing/{day}.html",
+            "briefing.html",
+            "briefing",
+            {
+                "view": meeting_briefing(data, meeting, shared.reviews, shared.health, part),
+                "charts": (),
+            },
+        ),
+    )
+
+
 def plan_pages(data: SiteData, memo: ViewMemo | None = None) -> Plan:
     """Every HTML page with its template and view model: pure, no rendering. With a
     `memo` of the previous plans in this process, parts of the views of unchanged
     meetings are the ones made before."""
     part = memo.part if memo is not None else no_memo
-    limit = data.org.checks.escalate_after_meetings
-    reviews = review_lines(data.actions, escalate_after=limit)
-    raised = raised_by_meeting(data.actions)
-    health = {h.date: h for h in data.health}
+    shared = history(data)
     plan = Plan()
-    for index, meeting in enumerate(data.meetings):
-        view = minutes(data, index, reviews=reviews, raised=raised, health=health, part=part)
+    for index in range(len(data.meetings)):
+        view, *pages = meeting_pages(data, index, shared, part)
         plan.minutes.append(view)
-        day = meeting.date.isoformat()
-        plan.pages.append(
-            Page(
-                f"meetings/{day}.html",
-                "meeting.html",
-                "meetings",
-                {"minutes": view, "prefix": "", "heading": "h2"},
-            )
-        )
-        plan.pages.append(
-            Page(
-                f"briefing/{day}.html",
-                "briefing.html",
-                "briefing",
-                {"view": meeting_briefing(data, meeting, reviews, health, part), "charts": ()},
-            )
-        )
+        plan.pages.extend(pages)
     latest = data.latest_held()
     latest_view = next((v for v in plan.minutes if latest and v.date == latest.date), None)
-    plan.pages.append(
+    plan.pages.extend(overview_pages(data, shared, latest_view))
+    return plan
+
+
+def overview_pages(data: SiteData, shared: History, latest: MinutesView | None) -> list[Page]:
+    """The pages that are not one meeting's: the home page (the next meeting's agenda
+    and the `latest` minutes), the lists, the boards, the teams and the briefing for
+    now. These ask for the intel."""
+    pages = [
         Page(
             "index.html",
             "index.html",
             "home",
-            {"agenda": agenda(data), "minutes": latest_view, "prefix": "latest-", "heading": "h3"},
-        )
-    )
-    plan.pages.append(
+            {"agenda": agenda(data), "minutes": latest, "prefix": "latest-", "heading": "h3"},
+        ),
         Page(
             "meetings.html",
             "meetings.html",
             "meetings",
             {
-                "rows": [MeetingRow(mt, health.get(mt.date)) for mt in reversed(data.meetings)],
+                "rows": [
+                    MeetingRow(mt, shared.health.get(mt.date)) for mt in reversed(data.meetings)
+                ],
                 "next_date": data.next_meeting_date(),
             },
-        )
-    )
+        ),
+    ]
     clusters = sorted(data.org.clusters.values(), key=lambda c: c.id)
     for key in ["", *(c.id for c in clusters)]:
         board_view = board(data, key)
         path = f"board/{key}.html" if key else "board.html"
-        plan.pages.append(
+        pages.append(
             Page(
                 path,
                 "board.html",
@@ -149,7 +190,7 @@ def plan_pages(data: SiteData, memo: ViewMemo | None = None) -> Plan:
     team_rows = []
     for team in data.org.teams:
         tv = team_view(data, team)
-        plan.pages.append(
+        pages.append(
             Page(
                 f"teams/{team.id}.html",
                 "team.html",
@@ -169,9 +210,9 @@ def plan_pages(data: SiteData, memo: ViewMemo | None = None) -> Plan:
             )
         )
     team_rows.sort(key=lambda r: (r.team.cluster == "", r.team.cluster, r.team.name, r.team.id))
-    plan.pages.append(Page("teams.html", "teams.html", "teams", {"rows": team_rows}))
-    plan.pages.append(Page("actions.html", "actions.html", "actions", {"view": actions_view(data)}))
-    overview = briefing(data, reviews)
+    pages.append(Page("teams.html", "teams.html", "teams", {"rows": team_rows}))
+    pages.append(Page("actions.html", "actions.html", "actions", {"view": actions_view(data)}))
+    overview = briefing(data, shared.reviews)
     charts = tuple(
         Chart(
             t.title,
@@ -180,7 +221,7 @@ def plan_pages(data: SiteData, memo: ViewMemo | None = None) -> Plan:
         )
         for t in overview.trends
     )
-    plan.pages.append(
+    pages.append(
         Page("briefing.html", "briefing.html", "briefing", {"view": overview, "charts": charts})
     )
-    return plan
+    return pages
