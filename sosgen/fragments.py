@@ -194,7 +194,7 @@ def rotation_rows(rows: Iterable[Ambassador], link: Linker) -> Markup:
         past = ' <span class="badge level-amber">Past the limit</span>' if r.over_limit else ""
         out.append(
             f'<tr><th scope="row">{link.team(r.team)}</th><td>{link.person(r.person)}</td>'
-            f"<td>{escape(round(r.sprints, 1))}{past}</td></tr>\n"
+            f"<td>{round(r.sprints, 1)}{past}</td></tr>\n"
         )
     return Markup("".join(out))
 
