@@ -94,7 +94,7 @@ class _Template(jinja2.Template):
         module = super().make_module(
             {n: v for n, v in zip(reads, values, strict=True) if v is not missing}
         )
-        if len(self._modules) >= _MODULES:  # a few: one per page depth in a build
+        if len(self._modules) >= _MODULES:  # a few: one per page depth (two) in a build
             del self._modules[next(iter(self._modules))]
         self._modules[key] = (values, module)  # holds the values: their ids stay theirs
         return module
@@ -123,7 +123,7 @@ def _value(name: str, vars: Mapping[str, Any], locals: Mapping[str, Any] | None)
     return vars.get(name, missing) if value is missing else value
 
 
-_MODULES = 8
+_MODULES = 4
 _PULLS_IN = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 PACKAGED_LOADER = jinja2.FileSystemLoader(PACKAGED)
 
