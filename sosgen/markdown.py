@@ -23,6 +23,8 @@ _MARKUP = re.compile(r"[*`\[\]<\\\n\r]|~~|&#?[A-Za-z0-9]+;|(?<![A-Za-z0-9])_|_(?
 # Every character that can begin a match of `_MARKUP` or `_SIMPLE`: a text with none
 # of them (most items) is plain, and one search for them is far cheaper than either.
 _HINT = re.compile(r"[*`\[\]<\\\n\r~&_]")
+# ... and those, or a character `escape` changes: a text with none is its own HTML.
+_AS_IS = re.compile(r'[*`\[\]<\\\n\r~&_>"]')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -76,7 +78,10 @@ def _plain(text: str) -> bool:
 def _simple(text: str) -> str | None:
     """HTML for a text of plain words, simple code spans and simple (strong) emphasis;
     None for anything else."""
-    if _HINT.search(text) is None:
+    first = _AS_IS.search(text)
+    if first is None:
+        return text
+    if _HINT.search(text, first.start()) is None:
         return escape(text)
     out: list[str] = []
     end = 0
