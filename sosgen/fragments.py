@@ -5,9 +5,13 @@ markup through Jinja macros was most of the time of a 450-meeting build (a macro
 call costs about 0.1 ms, and the minutes make 20 sections a page). `macros.html`
 calls the first as `link.answers(update)`, and a data repository can still override
 its `update_body` macro with plain Jinja; `minutes_body.html` calls the second as
-`link.section(s, prefix, heading)`: override `minutes_body.html` to change it;
-`team.html` calls the third as `link.update_rows(view.updates, team)` (20 teams with
-450 meetings: 9,000 rows).
+`link.sections(sections, prefix, heading)` (all of a page's; `link.section` makes
+one) and lists the teams with `link.toc(sections, prefix)`: override
+`minutes_body.html` to change them; `team.html` calls the third as
+`link.update_rows(view.updates, team)` (20 teams with 450 meetings: 9,000 rows).
+A briefing's table of the ambassadors now, 20 rows a page in 450 pages, is
+`link.rotation_rows(view.rotation)` (`briefing.html`): as a Jinja loop it was a
+third of the time of a briefing.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def _md(text: str) -> Markup:
 
 class _Template(jinja2.Template):
     """Every page imports `macros.html` "with context" (`base.html`), which runs the whole
-    file again for each page: 0.2 ms, a sixth of the render of a 450-meeting site. A
+    file again for each page: 0.2 ms, an eighth of the render of a 450-meeting site. A
     packaged template's module reads nothing of the page but the names it does not
     define itself (`link`, for `macros.html`), so pages whose values of those names are
     the same objects share one module. A template of the data repository's own is run
