@@ -35,6 +35,7 @@ class Links:
         self._persons: dict[str, Markup] = {}
         self._team_lists: dict[tuple[str, ...], Markup] = {}
         self._deps: dict[str, Markup] = {}
+        self._actions: dict[str, Markup] = {}
         self._meetings: dict[tuple[dt.date, str], Markup] = {}
 
     def url(self, path: str) -> str:
@@ -76,7 +77,11 @@ class Links:
         return found
 
     def action(self, action: str) -> Markup:
-        return Markup('<a href="{}actions.html#{}">{}</a>').format(self.root, action, action)
+        found = self._actions.get(action)
+        if found is None:
+            found = Markup('<a href="{}actions.html#{}">{}</a>').format(self.root, action, action)
+            self._actions[action] = found
+        return found
 
     def answers(self, update: m.Update) -> Markup:
         """An update's four answers (see `sosgen.fragments`)."""
@@ -86,9 +91,23 @@ class Links:
         """A team's section of the minutes (see `sosgen.fragments`)."""
         return fragments.section(s, prefix, heading, self)
 
+    def sections(
+        self, sections: Iterable[fragments.Section], prefix: str, heading: str = "h3"
+    ) -> Markup:
+        """Every team's section of the minutes, one a line (see `sosgen.fragments`)."""
+        return fragments.sections(sections, prefix, heading, self)
+
+    def toc(self, sections: Iterable[fragments.Section], prefix: str) -> Markup:
+        """The minutes' list of teams, linking to their sections (see `sosgen.fragments`)."""
+        return fragments.toc(sections, prefix)
+
     def update_rows(self, rows: Iterable[fragments.Row], team: str) -> Markup:
         """The rows of a team page's table of every update (see `sosgen.fragments`)."""
         return fragments.update_rows(rows, team, self)
+
+    def rotation_rows(self, rows: Iterable[fragments.Ambassador]) -> Markup:
+        """The rows of a briefing's table of the ambassadors now (see `sosgen.fragments`)."""
+        return fragments.rotation_rows(rows, self)
 
     def meeting(self, day: dt.date, text: str = "") -> Markup:
         found = self._meetings.get((day, text))

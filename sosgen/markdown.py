@@ -20,6 +20,11 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # (`~~`), code, links, autolinks (`<`), entities (`&name;`), escapes, line breaks. A
 # text with none of them renders as its escaped self.
 _MARKUP = re.compile(r"[*`\[\]<\\\n\r]|~~|&#?[A-Za-z0-9]+;|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# Every character that can begin a match of `_MARKUP` or `_SIMPLE`: a text with none
+# of them (most items) is plain, and one search for them is far cheaper than either.
+_HINT = re.compile(r"[*`\[\]<\\\n\r~&_]")
+# ... and those, or a character `escape` changes: a text with none is its own HTML.
+_AS_IS = re.compile(r'[*`\[\]<\\\n\r~&_>"]')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -59,20 +64,30 @@ def escape(text: str) -> str:
 # Anything else goes to the parser.
 _PLAIN_RUN = r"([A-Za-z0-9](?:[^*`\[\]<&\\_\n\r~]*[A-Za-z0-9])?)"
 _SIMPLE = re.compile(
-    r"(?<!`)`([^`\n ](?:[^`\n]*[^`\n ])?)`(?!`)"
+    r"`(?<!``)([^`\n ](?:[^`\n]*[^`\n ])?)`(?!`)"
     rf"|\*\*{_PLAIN_RUN}\*\*"
     rf"|_(?<![^ (]_){_PLAIN_RUN}_(?![^ ),.;:!?])"
 )
 
 
+def _plain(text: str) -> bool:
+    """True for a text without inline Markdown (see `_MARKUP`)."""
+    return _HINT.search(text) is None or _MARKUP.search(text) is None
+
+
 def _simple(text: str) -> str | None:
     """HTML for a text of plain words, simple code spans and simple (strong) emphasis;
     None for anything else."""
+    first = _AS_IS.search(text)
+    if first is None:
+        return text
+    if _HINT.search(text, first.start()) is None:
+        return escape(text)
     out: list[str] = []
     end = 0
     for match in _SIMPLE.finditer(text):
         between = text[end : match.start()]
-        if _MARKUP.search(between):
+        if not _plain(between):
             return None
         out.append(escape(between))
         code, strong, emphasis = match.groups()
@@ -84,7 +99,7 @@ def _simple(text: str) -> str | None:
             out.append(f"<em>{escape(emphasis)}</em>")
         end = match.end()
     rest = text[end:]
-    if _MARKUP.search(rest):
+    if not _plain(rest):
         return None
     out.append(escape(rest))
     return "".join(out)

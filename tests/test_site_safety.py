@@ -213,6 +213,7 @@ def test_the_emphasis_shortcut_renders_what_the_parser_renders(before, first, in
         ("snake_case_name stays", "snake_case_name stays"),
         ("`a``b`", "<code>a``b</code>"),
         ("`a` and `b`", "<code>a</code> and <code>b</code>"),
+        ('Plain, with "quotes" > arrows', "Plain, with &quot;quotes&quot; &gt; arrows"),
     ],
 )
 def test_shortcut_examples_match_the_parser(text, html):
