@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -144,8 +145,13 @@ def _events(path: Path) -> list[list[Any]]:
 
 
 def _join_children() -> None:
+    """Every worker ended. The pool's own thread may be reaping one at the same moment:
+    then `join` returns before that thread recorded the exit, so look again a little."""
+    deadline = time.monotonic() + 30
     for child in multiprocessing.active_children():
         child.join(timeout=30)
+        while child.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert not child.is_alive()
 
 
