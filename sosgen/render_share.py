@@ -7,15 +7,16 @@ pages it renders come out byte for byte as they would here."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sosgen.views.pages import Page
-from sosgen.write import stage
+from sosgen.write import SiteWriter, stage
 
 T = TypeVar("T")
 
@@ -88,6 +89,28 @@ def fork(
     finally:
         _FORKED = None
     return future
+
+
+@contextlib.contextmanager
+def shared(
+    turns: Turns[T], render: Callable[[T], list[tuple[str, str]]], writer: SiteWriter
+) -> Iterator[None]:
+    """A forked worker (`fork`) takes from `turns` while the block runs in this
+    process; once the block is done, `writer` adopts the files the worker staged. If
+    the block fails, the worker is told to stop and its files are removed."""
+    worker = fork(turns, render, writer.target)
+    try:
+        yield
+    except BaseException:
+        if worker is not None:
+            turns.stop()
+            for _, staged in worker.result():
+                if staged is not None:
+                    Path(staged).unlink(missing_ok=True)
+        raise
+    if worker is not None:
+        for path, staged in worker.result():
+            writer.adopt(path, staged)
 
 
 def _render_forked() -> list[tuple[str, str | None]]:

@@ -24,6 +24,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -315,37 +316,24 @@ def render_site(
     def render_forked(page: Page) -> list[tuple[str, str]]:
         return [(page.path, render_plain(page))]
 
-    worker = render_share.fork(turns, render_forked, writer.target) if jobs > 1 else None
-    try:
-        for path in sorted(kept):
-            writer.adopt(path, None)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphviz") as pool:
-            waiting = deque((p, pool.submit(drawer, p.graph, engine)) for p in drawn if p.graph)
+    for path in sorted(kept):
+        writer.adopt(path, None)
+    sharing = render_share.shared(turns, render_forked, writer) if jobs > 1 else nullcontext()
+    with sharing, ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphviz") as pool:
+        waiting = deque((p, pool.submit(drawer, p.graph, engine)) for p in drawn if p.graph)
 
-            def render_drawn() -> None:
-                page, future = waiting.popleft()
-                svg = Markup(unique_ids(fit_text(future.result())))
-                writer.add(page.path, _render(renderer, page, globals_, build, svg, links))
+        def render_drawn() -> None:
+            page, future = waiting.popleft()
+            svg = Markup(unique_ids(fit_text(future.result())))
+            writer.add(page.path, _render(renderer, page, globals_, build, svg, links))
 
-            while (page := turns.take()) is not None:
-                while waiting and waiting[0][1].done():
-                    render_drawn()
-                writer.add(page.path, render_plain(page))
-            while waiting:
+        while (page := turns.take()) is not None:
+            while waiting and waiting[0][1].done():
                 render_drawn()
-        if worker is not None:
-            for path, staged in worker.result():
-                writer.adopt(path, staged)
-            worker = None
-        writer.add("style.css", renderer.render("style.css", {}))
-        for path, text in data_files(data, plan.minutes, renderer, build, memo).items():
-            writer.add(path, text)
-    finally:
-        if worker is not None:  # something failed here: stop the worker, remove its files
-            turns.stop()
-            for _, staged in worker.result():
-                if staged is not None:
-                    Path(staged).unlink(missing_ok=True)
+            writer.add(page.path, render_plain(page))
+        while waiting:
+            render_drawn()
+    _finish(data, plan.minutes, renderer, build, writer, memo)
     if memo is not None:
         memo.pending = plan.pages
     graphs = sum(1 for p in plan.pages if p.graph is not None)
@@ -398,8 +386,7 @@ def _render_shared(
         return [(page.path, render_page(page)) for page in pages]
 
     # Fork before any thread starts (the graph drawing's).
-    worker = render_share.fork(turns, render_meeting, writer.target)
-    try:
+    with render_share.shared(turns, render_meeting, writer):
         views: list[MinutesView] = []
         own: list[Page] = []
         for index in mine:
@@ -432,22 +419,24 @@ def _render_shared(
                     writer.add(path, text)
             while waiting:
                 render_drawn()
-        if worker is not None:
-            for path, staged in worker.result():
-                writer.adopt(path, staged)
-            worker = None
-        writer.add("style.css", renderer.render("style.css", {}))
-        for path, text in data_files(data, views, renderer, build).items():
-            writer.add(path, text)
-    finally:
-        if worker is not None:  # something failed here: stop the worker, remove its files
-            turns.stop()
-            for _, staged in worker.result():
-                if staged is not None:
-                    Path(staged).unlink(missing_ok=True)
+    _finish(data, views, renderer, build, writer)
     count = 2 * len(data.meetings) + len(overview)
     graphs = sum(1 for p in overview if p.graph is not None)
     return BuildResult(len(writer), count, graphs, count)
+
+
+def _finish(
+    data: SiteData,
+    minutes: Iterable[MinutesView],
+    renderer: Renderer,
+    build: BuildInfo,
+    writer: SiteWriter,
+    memo: PageMemo | None = None,
+) -> None:
+    """The files that follow the pages: the stylesheet, the feeds and board.json."""
+    writer.add("style.css", renderer.render("style.css", {}))
+    for path, text in data_files(data, minutes, renderer, build, memo).items():
+        writer.add(path, text)
 
 
 FORK_FROM = 200  # pages to render: below this, forking costs more than it saves
