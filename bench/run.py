@@ -185,13 +185,25 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
     print(report.table(document))
-    out = args.out or BENCH / "results" / (
-        f"{dt.date.today()}-{args.teams}x{'-'.join(map(str, sizes))}.json"
+    out = args.out or unused(
+        BENCH / "results", f"{dt.date.today()}-{args.teams}x{'-'.join(map(str, sizes))}"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"written: {out}", file=sys.stderr)
     return 0
+
+
+def unused(folder: Path, stem: str) -> Path:
+    """`<folder>/<stem>.json`, or with `-r2`, `-r3`... after the date when a run of the
+    same day is there already: an earlier result is never written over."""
+    date, rest = stem[:10], stem[11:]  # <YYYY-MM-DD>-<teams>x<sizes>
+    path = folder / f"{stem}.json"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{date}-r{n}-{rest}.json"
+    return path
 
 
 if __name__ == "__main__":

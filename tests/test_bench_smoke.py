@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import report
+import run
 from conftest import ROOT
 from timing import TreePss
 
@@ -79,3 +80,12 @@ def test_the_memory_target_is_judged_on_the_tree_against_a_baseline() -> None:
     assert not tree["met"] and (tree["value"], tree["limit"]) == (420, 400)  # moved, not saved
     assert not any("process tree" in t["target"] for t in report.targets(sizes(200, 420)))
     assert math.isnan(report._tree({}, "cold"))
+
+
+def test_a_result_of_the_same_day_is_never_written_over(tmp_path: Path) -> None:
+    stem = "2026-11-24-20x50-450"
+    assert run.unused(tmp_path, stem) == tmp_path / f"{stem}.json"
+    (tmp_path / f"{stem}.json").write_text("{}")
+    assert run.unused(tmp_path, stem) == tmp_path / "2026-11-24-r2-20x50-450.json"
+    (tmp_path / "2026-11-24-r2-20x50-450.json").write_text("{}")
+    assert run.unused(tmp_path, stem) == tmp_path / "2026-11-24-r3-20x50-450.json"
