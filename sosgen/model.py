@@ -21,6 +21,9 @@ OPEN_DEPENDENCY = frozenset({"open", "committed", "blocked"})
 
 @dataclass(frozen=True, slots=True)
 class Located:
+    """What every value read from a file has: where it starts, and where each of its
+    fields was written (for the rules' messages)."""
+
     pos: Pos
     positions: Mapping[str, Pos] = field(
         default_factory=dict, compare=False, repr=False, kw_only=True
@@ -32,6 +35,8 @@ class Located:
 
 @dataclass(frozen=True, slots=True)
 class Person(Located):
+    """One entry of `people:` in teams.yaml: an ambassador, a facilitator or an owner."""
+
     id: str
     name: str
     github: str = ""
@@ -40,6 +45,8 @@ class Person(Located):
 
 @dataclass(frozen=True, slots=True)
 class Cluster(Located):
+    """One entry of `clusters:` in teams.yaml: teams drawn together on the board."""
+
     id: str
     name: str
 
@@ -54,6 +61,8 @@ class Stint(Located):
 
 @dataclass(frozen=True, slots=True)
 class Team(Located):
+    """One team of teams.yaml, with its ambassador rotation (earliest stint first)."""
+
     id: str
     name: str
     members: tuple[str, ...]
@@ -66,6 +75,8 @@ class Team(Located):
 
 @dataclass(frozen=True, slots=True)
 class Cadence:
+    """When the meeting is held (`cadence:` in teams.yaml), and how long it may run."""
+
     days: tuple[int, ...] = (0, 2, 4)  # weekday numbers, Monday = 0
     timebox_minutes: int = 30
     sprint_weeks: int = 2
@@ -74,6 +85,8 @@ class Cadence:
 
 @dataclass(frozen=True, slots=True)
 class Checks:
+    """The thresholds of the rules (`checks:` in teams.yaml) and the rules turned off."""
+
     escalate_after_meetings: int = 2
     ambassador_max_sprints: int = 2
     near_days: int = 5
@@ -82,6 +95,8 @@ class Checks:
 
 @dataclass(frozen=True, slots=True)
 class Org(Located):
+    """teams.yaml: the organisation, its people, clusters and teams, cadence and checks."""
+
     organization: str
     facilitator: str
     people: Mapping[str, Person]
@@ -98,6 +113,8 @@ class Org(Located):
 
 @dataclass(frozen=True, slots=True)
 class Dependency(Located):
+    """One entry of dependencies.yaml: a team waiting on another for something."""
+
     id: str
     team: str  # who waits
     depends_on: str  # who must deliver
@@ -118,6 +135,9 @@ class Dependency(Located):
 
 @dataclass(frozen=True, slots=True)
 class Dismissal(Located):
+    """A suggested dependency between these teams that a person dismissed
+    (`dismissed:` in dependencies.yaml)."""
+
     teams: frozenset[str]
     reason: str = ""
 
@@ -134,6 +154,9 @@ class Item(Located):
 
 @dataclass(frozen=True, slots=True)
 class Update(Located):
+    """One team's update for one meeting (`meetings/<date>/<team>.yaml`): the four
+    answers; the team and the meeting come from the file's place."""
+
     team: str
     meeting: dt.date
     ambassador: str
@@ -154,6 +177,9 @@ class Update(Located):
 
 @dataclass(frozen=True, slots=True)
 class Review(Located):
+    """One open action item under a meeting's `review:`; `status` is filled in by the
+    facilitator."""
+
     id: str
     status: str | None  # open | done | dropped | None (not reviewed yet)
     note: str = ""
@@ -162,6 +188,8 @@ class Review(Located):
 
 @dataclass(frozen=True, slots=True)
 class Action(Located):
+    """An action item raised at a meeting (`actions:` of `_meeting.yaml`)."""
+
     id: str
     text: str
     owner: str
@@ -184,12 +212,17 @@ class ParkingEntry(Located):
 
 @dataclass(frozen=True, slots=True)
 class Decision(Located):
+    """A decision taken at a meeting, and the teams it concerns."""
+
     text: str
     teams: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class FollowUp(Located):
+    """A blocker or heads-up of the last meeting to follow up (`follow_up:`, written by
+    `new-meeting`)."""
+
     team: str
     question: str
     text: str
@@ -223,6 +256,8 @@ class Meeting:
 
 @dataclass(frozen=True, slots=True)
 class Repository:
+    """Everything read from a data repository, as the rules and the site see it."""
+
     org: Org | None
     dependencies: tuple[Dependency, ...] = ()
     dismissed: tuple[Dismissal, ...] = ()
