@@ -92,9 +92,7 @@ def fork(
 
 
 @contextlib.contextmanager
-def shared(
-    turns: Turns[T], render: Callable[[T], list[tuple[str, str]]], writer: SiteWriter
-) -> Iterator[None]:
+def shared(turns: Turns[T], render: Callable[[T], Rendered], writer: SiteWriter) -> Iterator[None]:
     """A forked worker (`fork`) takes from `turns` while the block runs in this
     process; once the block is done, `writer` adopts the files the worker staged. If
     the block fails, the worker is told to stop and its files are removed."""

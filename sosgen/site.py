@@ -172,8 +172,8 @@ def data_files(
     build: BuildInfo,
     memo: PageMemo | None = None,
 ) -> dict[str, str]:
-    """feed.atom, calendar.ics and board.json. The feed shows the latest
-    `feeds.FEED_ENTRIES` meetings held of `minutes` (`feed_meetings`)."""
+    """feed.atom, calendar.ics and board.json; the feed shows `minutes`, the views of
+    the meetings `feed_meetings` chose."""
     next_day = data.next_meeting_date()
     globals_ = SiteGlobals.of(data)
 
@@ -196,9 +196,7 @@ def data_files(
             f"{len(view.decisions)} decisions, {len(view.raised)} action items raised",
             content_html=content(view),
         )
-        for view in sorted(
-            (v for v in minutes if v.date < next_day), key=lambda v: v.date, reverse=True
-        )[: feeds.FEED_ENTRIES]  # the feed keeps only these: render no more
+        for view in minutes
     ]
     org = data.org.organization
     events = [
@@ -333,7 +331,7 @@ def render_site(
             writer.add(page.path, render_plain(page))
         while waiting:
             render_drawn()
-    _finish(data, plan.minutes, renderer, build, writer, memo)
+    _finish(data, [plan.minutes[i] for i in feed_meetings(data)], renderer, build, writer, memo)
     if memo is not None:
         memo.pending = plan.pages
     graphs = sum(1 for p in plan.pages if p.graph is not None)
@@ -341,12 +339,10 @@ def render_site(
 
 
 def feed_meetings(data: SiteData) -> list[int]:
-    """The indexes of the meetings the feed shows (`data_files`): the latest held."""
+    """The indexes of the meetings the feed shows (`data_files`): the latest held (the
+    meetings are in date order). Only their entries are rendered."""
     next_day = data.next_meeting_date()
-    held = sorted(
-        (i for i, mt in enumerate(data.meetings) if mt.date < next_day),
-        key=lambda i: data.meetings[i].date,
-    )
+    held = [i for i, mt in enumerate(data.meetings) if mt.date < next_day]
     return held[-feeds.FEED_ENTRIES :]
 
 
