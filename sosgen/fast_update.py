@@ -300,7 +300,6 @@ def _teams(lines: _Lines, i: int, least: int) -> tuple[int, int, int, tuple[str,
     prefix = match[1] + "- "
     skip = dash + 2
     teams: list[str] = []
-    row = rows[i]
     while row.startswith(prefix):
         value = row[skip:]
         if not _ID.match(value) or value == "null":  # quoted, commented, or not an id

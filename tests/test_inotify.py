@@ -19,6 +19,16 @@ linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify
 WAIT = 30.0  # seconds: only ever reached when an event is missed
 
 
+@pytest.fixture
+def no_inotify(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system without inotify: the preview polls."""
+
+    def unavailable() -> None:
+        raise inotify.Unavailable("no inotify: test")
+
+    monkeypatch.setattr(inotify, "_libc", unavailable)
+
+
 def _org(tmp_path: Path) -> Path:
     root = tmp_path / "org"
     (root / "meetings" / "2023-01-04").mkdir(parents=True)
@@ -199,11 +209,8 @@ def test_the_preview_rebuilds_on_an_inotify_event(tmp_path: Path) -> None:
         build.wait_for(2)
 
 
-def test_the_preview_polls_where_inotify_is_unavailable(tmp_path: Path, monkeypatch) -> None:
-    def unavailable() -> None:
-        raise inotify.Unavailable("no inotify: test")
-
-    monkeypatch.setattr(inotify, "_libc", unavailable)
+@pytest.mark.usefixtures("no_inotify")
+def test_the_preview_polls_where_inotify_is_unavailable(tmp_path: Path) -> None:
     root = _org(tmp_path)
     build = _Counting()
     lines: list[str] = []
@@ -311,11 +318,8 @@ def test_the_preview_tells_each_build_what_changed_since_the_last_good_one(
         assert told[4] == {str(update)}
 
 
-def test_a_polling_preview_never_tells_what_changed(tmp_path: Path, monkeypatch) -> None:
-    def unavailable() -> None:
-        raise inotify.Unavailable("no inotify: test")
-
-    monkeypatch.setattr(inotify, "_libc", unavailable)
+@pytest.mark.usefixtures("no_inotify")
+def test_a_polling_preview_never_tells_what_changed(tmp_path: Path) -> None:
     root = _org(tmp_path)
     build = _Counting()
     told: list[frozenset[str] | None] = []
