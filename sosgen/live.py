@@ -10,9 +10,9 @@ are forgotten. When the caller knows which paths may have changed since the last
 complete load (`changed`: the preview's inotify watcher saw them), a meeting file
 below none of them is answered from memory without even a stat (at 450 meetings that
 is 8,000 calls saved on every rebuild), a file too recent to trust by its stamp
-included: any change to it since would have been named. Because unchanged files keep their very
-objects, the views built from them compare equal by identity, which is what makes
-`site.PageMemo` cheap.
+included: any change to it since would have been named. Because unchanged files keep
+their very objects, the views built from them compare equal by identity, which is
+what makes `site.PageMemo` cheap.
 """
 
 from __future__ import annotations
