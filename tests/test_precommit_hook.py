@@ -30,6 +30,7 @@ GIT_ENV = {
 # What pip needs to build sosgen: the package and its metadata.
 HOOK_REPO_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "sosgen")
 UPDATE = "meetings/2026-11-25/team-a.yaml"
+TODAY = "2026-11-23"
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -94,7 +95,7 @@ def org(tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path) -> I
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(pre_commit_home)}
     env.pop("PRE_COMMIT", None)
     done = subprocess.run(
-        [sys.executable, "-m", "sosgen", "init", str(root), "--today", "2026-11-23",
+        [sys.executable, "-m", "sosgen", "init", str(root), "--today", TODAY,
          "--hook-repo", str(path), "--hook-rev", rev],
         env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -102,6 +103,16 @@ def org(tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path) -> I
         check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    # The checks judge dates against today: the hook runs as of the day the repository
+    # was made, whatever the clock says (else the meeting of 2026-11-25 would lack
+    # team-b's update once that day has passed).
+    config = root / ".pre-commit-config.yaml"
+    hook = "      - id: sosgen-check\n"
+    text = config.read_text(encoding="utf-8")
+    assert hook in text, text
+    config.write_text(
+        text.replace(hook, f'{hook}        args: ["--today", "{TODAY}"]\n'), encoding="utf-8"
+    )
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     yield Org(root, env)
