@@ -40,6 +40,8 @@ class Served:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
+                "-X",
+                "faulthandler",
                 "-m",
                 "sosgen",
                 "-C",
@@ -92,8 +94,14 @@ class Served:
         try:
             _, err = self.proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            _, err = self.proc.communicate()
+            # Still running: where each of its threads is (`-X faulthandler` prints them
+            # on SIGABRT), for the failure's message.
+            self.proc.send_signal(signal.SIGABRT)
+            try:
+                _, err = self.proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                _, err = self.proc.communicate()
         return self.proc.returncode, err
 
 
@@ -132,7 +140,7 @@ def test_serve_rebuilds_and_keeps_the_last_good_build(repo):
         assert "sosgen-serve-errors" not in served.get(PAGE)
     finally:
         code, err = served.stop()
-    assert code == 130
+    assert code == 130, err
     assert "Traceback" not in err
 
 
