@@ -92,10 +92,10 @@ class Served:
     def stop(self) -> tuple[int, str]:
         self.proc.send_signal(signal.SIGINT)
         try:
-            _, err = self.proc.communicate(timeout=20)
+            _, err = self.proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
-            # Still running: where each of its threads is (`-X faulthandler` prints them
-            # on SIGABRT), for the failure's message.
+            # Still running after a minute: where each of its threads is (`-X
+            # faulthandler` prints them on SIGABRT), for the failure's message.
             self.proc.send_signal(signal.SIGABRT)
             try:
                 _, err = self.proc.communicate(timeout=10)
