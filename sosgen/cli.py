@@ -132,8 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SosgenError as exc:
         print(f"sosgen: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C: 128 + SIGINT, as a shell reports it
+        return int(getattr(exc, "exit_code", 130))
     except BrokenPipeError:
         return 1
 

@@ -56,6 +56,9 @@ class Served:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # As from a terminal: a test run started in the background (`pytest &`)
+            # hands its children SIGINT ignored, and Ctrl-C would never reach it.
+            preexec_fn=_sigint_as_from_a_terminal,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -89,8 +92,8 @@ class Served:
             time.sleep(0.1)
         raise AssertionError(f"no build {generation} within {TIMEOUT} s")
 
-    def stop(self) -> tuple[int, str]:
-        self.proc.send_signal(signal.SIGINT)
+    def stop(self, signum: int = signal.SIGINT) -> tuple[int, str]:
+        self.proc.send_signal(signum)
         try:
             _, err = self.proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
@@ -103,6 +106,10 @@ class Served:
                 self.proc.kill()
                 _, err = self.proc.communicate()
         return self.proc.returncode, err
+
+
+def _sigint_as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.slow
@@ -156,6 +163,31 @@ def test_serve_starts_on_broken_data_and_shows_the_errors(repo):
         assert "teams.yaml:2:1: error: invalid YAML" in page
     finally:
         served.stop()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_it_as_ctrl_c_does(repo, tmp_path):
+    """A process manager's SIGTERM: the server closed, the temporary folder removed,
+    exit 143 (128 + SIGTERM), no traceback."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    os.environ["TMPDIR"], before = str(scratch), os.environ.get("TMPDIR")
+    try:
+        served = Served(repo.root)
+    finally:
+        if before is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = before
+    (folder,) = scratch.iterdir()  # the site it serves
+    assert folder.name.startswith("sosgen-serve-")
+    assert served.get(PAGE).startswith("<!DOCTYPE html>")
+    code, err = served.stop(signal.SIGTERM)
+    assert code == 143, err
+    assert err == ""
+    assert list(scratch.iterdir()) == []
+    with pytest.raises(OSError):
+        served.get("")
 
 
 def test_port_in_use_is_a_usage_error(repo, run):

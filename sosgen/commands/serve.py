@@ -1,16 +1,19 @@
 """Build the site, serve it on http://127.0.0.1:PORT/ and rebuild it whenever the data
 or the templates change. While the data is broken the last good build stays up, with
-the errors on every page, at /_sosgen/errors and in this console. Ctrl-C stops it."""
+the errors on every page, at /_sosgen/errors and in this console. Ctrl-C (or SIGTERM)
+stops it."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
+import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -96,11 +99,37 @@ def serve(
                 f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); "
                 "choose another port with --port"
             ) from None
-        with preview:
+        with preview, _stopped_by_sigterm():
             console.write(f"serving {preview.url} (Ctrl-C to stop)\n")
             console.flush()
-            threading.Event().wait()  # until Ctrl-C
+            threading.Event().wait()  # until Ctrl-C, or SIGTERM
     return 0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a process manager, `kill`, a container stopping) stops the preview as
+    Ctrl-C does: the server closed, the temporary folder removed. A KeyboardInterrupt,
+    so that whatever runs is unwound the same way; the exit code is 128 + SIGTERM."""
+
+    exit_code = 128 + signal.SIGTERM
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """While serving, SIGTERM raises `Terminated` in this (the main) thread."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding program): leave it be
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _engine(name: str) -> Callable[[], object]:
