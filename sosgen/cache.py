@@ -74,15 +74,21 @@ class ParseCache:
         self.enabled = enabled
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 2)
         self.stats = Stats()
+        # The SHA-256 of the bytes each file's answer came from, for the last call's
+        # files (`sosgen.live` keeps the very object of a file saved unchanged).
+        self.shas: dict[str, str] = {}
 
     def __call__(
         self, root: Path, wanted: Sequence[tuple[str, str]]
     ) -> Iterator[tuple[str, Loaded]]:
+        self.shas = {}
         folder = CacheFolder.open(root) if self.enabled else None
         if folder is None or isinstance(folder, str):
             self.stats.refused = folder or "disabled"
             for read in read_all(root, wanted, workers=self.workers, encode=False):
                 self.stats.misses += 1
+                if read.stamp is not None:
+                    self.shas[read.relpath] = read.sha
                 yield read.relpath, read.loaded
             return
         try:
@@ -114,6 +120,8 @@ class ParseCache:
         for read in read_all(root, misses, workers=self.workers, encode=True):
             self.stats.misses += 1
             shard = shard_of[read.relpath]
+            if read.stamp is not None:
+                self.shas[read.relpath] = read.sha
             if read.stamp is not None and read.encoded is not None:
                 shard.lines[read.relpath] = _line(read.relpath, read.stamp, read.sha, read.encoded)
                 shard.dirty = True
@@ -138,6 +146,7 @@ class ParseCache:
                 shard.lines[relpath] = _line(relpath, read.stamp or now, read.sha, read.encoded)
                 shard.dirty = True
                 self.stats.misses += 1
+                self.shas[relpath] = read.sha
                 return read.loaded
             shard.lines[relpath] = _line(relpath, read.stamp or now, sha, encoded)
             shard.dirty = True  # same bytes, new stamp: trusted from the next run on
@@ -148,6 +157,7 @@ class ParseCache:
             shard.dirty = True
             return None
         self.stats.hits += 1
+        self.shas[relpath] = sha
         return loaded
 
     def _answered(self, folder: CacheFolder, shard: _Shard) -> None:

@@ -68,15 +68,21 @@ class ByObject(Generic[O, V]):
 
     def __init__(self) -> None:
         self._round: LastRound[int, V] = LastRound()
+        self._context: object = None
 
-    def begin(self) -> None:
-        if _KEEPING:
+    def begin(self, context: object = None) -> None:
+        """Start a round. `context`: what every value of this round is worked out in,
+        compared once, here (not for each of thousands of objects): the values of a
+        round in another context are not handed back."""
+        if _KEEPING and context == self._context:
             self._round.begin()
         else:
             self._round = LastRound()  # nothing of an earlier round is kept
+        self._context = context if _KEEPING else None
 
     def get(self, obj: O, context: object, make: Callable[[O], V]) -> V:
-        """`make(obj)`, or what it gave for this very object in an equal context."""
+        """`make(obj)`, or what it gave for this very object in an equal `context` (of
+        this object; the round's is given to `begin`)."""
         if not _KEEPING:
             return make(obj)
         # The inputs hold `obj`: while they are kept, no other object can have its id,

@@ -10,9 +10,11 @@ are forgotten. When the caller knows which paths may have changed since the last
 complete load (`changed`: the preview's inotify watcher saw them), a meeting file
 below none of them is answered from memory without even a stat (at 450 meetings that
 is 8,000 calls saved on every rebuild), a file too recent to trust by its stamp
-included: any change to it since would have been named. Because unchanged files keep
-their very objects, the views built from them compare equal by identity, which is
-what makes `site.PageMemo` cheap.
+included: any change to it since would have been named. A file loaded again whose bytes
+are the very ones its kept value came from (saved unchanged, checked out again: the
+parse cache says which bytes each answer came from) keeps that value too. Because
+unchanged files keep their very objects, the views built from them compare equal by
+identity, which is what makes `site.PageMemo` cheap.
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ RACY_NS = 2_000_000_000
 class MemoryDocuments:
     inner: Documents
     racy_ns: int = RACY_NS  # tests set 0: every stamp is then trusted at once
-    # relpath -> schema, stamp (None: too recent to trust), model value
-    known: dict[str, tuple[str, Stamp | None, Loaded]] = field(default_factory=dict)
+    # relpath -> schema, stamp (None: too recent to trust), model value, and the
+    # SHA-256 of the bytes it came from (None: not told)
+    known: dict[str, tuple[str, Stamp | None, Loaded, str | None]] = field(default_factory=dict)
     reused: int = 0
     loaded: int = 0
     stamped: int = 0
+    resaved: int = 0  # of those loaded, the files whose bytes were the ones kept
     # For the next call only: absolute paths of the files (or folders, for everything
     # below them) that may have changed since the last complete call began; None:
     # any file may have, stamp them all.
@@ -46,12 +50,12 @@ class MemoryDocuments:
     def __call__(
         self, root: Path, wanted: Sequence[tuple[str, str]]
     ) -> Iterator[tuple[str, Loaded]]:
-        self.reused = self.loaded = self.stamped = 0
+        self.reused = self.loaded = self.stamped = self.resaved = 0
         changed, self.changed = self.changed, None
         unchanged = _unchanged(root, changed)
         misses: list[tuple[str, str]] = []
         stamps: dict[str, tuple[str, Stamp | None]] = {}
-        kept: dict[str, tuple[str, Stamp | None, Loaded]] = {}
+        kept: dict[str, tuple[str, Stamp | None, Loaded, str | None]] = {}
         now = time.time_ns()
         for relpath, schema in wanted:
             found = self.known.get(relpath)
@@ -75,12 +79,25 @@ class MemoryDocuments:
         for relpath, loaded in self.inner(root, misses):
             self.loaded += 1
             schema, stamp = stamps[relpath]
+            sha = _sha(self.inner, relpath)
+            found = self.known.get(relpath)
+            if sha is not None and found is not None and found[0] == schema and found[3] == sha:
+                # The same bytes again (a file saved unchanged, checked out again): its
+                # very object, so that what was worked out from it is still at hand.
+                loaded = found[2]
+                self.resaved += 1
             if stamp is not None and max(stamp[1], stamp[2]) < now - self.racy_ns:
-                kept[relpath] = (schema, stamp, loaded)
+                kept[relpath] = (schema, stamp, loaded, sha)
             else:  # answered again only while the caller can tell it did not change
-                kept[relpath] = (schema, None, loaded)
+                kept[relpath] = (schema, None, loaded, sha)
             yield relpath, loaded
         self.known = kept
+
+
+def _sha(documents: Documents, relpath: str) -> str | None:
+    """The SHA-256 of the bytes `documents` answered `relpath` from, if it says."""
+    shas: dict[str, str] | None = getattr(documents, "shas", None)
+    return shas.get(relpath) if shas is not None else None
 
 
 def _unchanged(root: Path, changed: frozenset[str] | None) -> Callable[[str], bool]:

@@ -286,7 +286,7 @@ def render_site(
             data, renderer=renderer, engine=engine, build=build, writer=writer, drawer=drawer
         )
     if memo is not None:
-        memo.views.begin()
+        memo.views.begin(data.org)
     plan = plan_pages(data, memo.views if memo is not None else None)
     globals_ = SiteGlobals.of(data)
     if memo is not None:

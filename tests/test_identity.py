@@ -99,3 +99,39 @@ def test_one_value_kept_for_equal_inputs_while_keeping() -> None:
     with keeping():
         assert kept.get(("a",), make, 7) == 50
     assert made == [1, 1, 2, 4, 5, 6]
+
+
+def test_the_rounds_context_is_compared_once_and_an_other_one_forgets() -> None:
+    made: list[str] = []
+
+    def make(thing: Thing) -> str:
+        made.append(thing.text)
+        return thing.text.upper()
+
+    class Counted:
+        """A context that counts how often it is compared."""
+
+        compared = 0
+
+        def __init__(self, value: str) -> None:
+            self.value = value
+
+        def __eq__(self, other: object) -> bool:
+            Counted.compared += 1
+            return isinstance(other, Counted) and other.value == self.value
+
+        __hash__ = None  # type: ignore[assignment]
+
+    memo: ByObject[Thing, str] = ByObject()
+    things = [Thing(str(i)) for i in range(50)]
+    with keeping():
+        memo.begin(Counted("teams"))
+        assert [memo.get(t, (), make) for t in things] == [t.text.upper() for t in things]
+        assert len(made) == 50
+        Counted.compared = 0
+        memo.begin(Counted("teams"))  # equal, another object: compared once, kept
+        assert [memo.get(t, (), make) for t in things] == [t.text.upper() for t in things]
+        assert len(made) == 50 and Counted.compared == 1
+        memo.begin(Counted("other teams"))  # another context: nothing handed back
+        memo.get(things[0], (), make)
+        assert len(made) == 51

@@ -155,6 +155,64 @@ def test_preview_renders_only_pages_whose_views_changed(tmp_path: Path) -> None:
     assert _tree(tmp_path / "site") == _cold(root, tmp_path / "cold")
 
 
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_file_saved_unchanged_keeps_its_very_object(tmp_path: Path, cache: bool) -> None:
+    """Loaded again (its stamp changed) but the very bytes: the kept object, so that
+    what was worked out from it is still at hand; other bytes: a new one."""
+    root = tmp_path / "org"
+    generate(root, teams=4, meetings=6, seed=3)
+    documents = MemoryDocuments(ParseCache(enabled=cache), racy_ns=0)
+    first, _, _ = load_repository(root, documents=documents)
+    teams = root / "teams.yaml"
+    update = sorted(root.glob("meetings/*/[!_]*.yaml"))[0]
+    for path in (teams, update):
+        path.write_bytes(path.read_bytes())  # saved unchanged: a new stamp
+        os.utime(path, ns=(1, 1))
+    again, _, _ = load_repository(root, documents=documents)
+    assert documents.loaded == 2 and documents.resaved == 2
+    assert again.org is first.org
+    meeting = update.parent.name
+    team = update.stem
+    before = next(mt for mt in first.meetings if mt.date.isoformat() == meeting)
+    now = next(mt for mt in again.meetings if mt.date.isoformat() == meeting)
+    assert now.updates[team] is before.updates[team]
+
+    teams.write_text(teams.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    third, _, _ = load_repository(root, documents=documents)
+    assert documents.loaded == 1 and documents.resaved == 0
+    assert third.org is not first.org and third.org == first.org
+    fresh, _, _ = load_repository(root)
+    assert third == fresh
+
+
+def test_a_teams_yaml_changed_in_no_value_renders_no_page_again(tmp_path: Path) -> None:
+    """A comment added to teams.yaml: a new organisation object equal to the last, so
+    every part of every view and every page is the one made before (the organisation
+    compared once, not for every part and update), and the site is what a cold build
+    writes."""
+    from sosgen.site import PageMemo
+
+    root = tmp_path / "org"
+    generate(root, teams=4, meetings=10, seed=9)
+    memo = PageMemo()
+    documents = MemoryDocuments(ParseCache(), racy_ns=0)
+
+    def once() -> None:
+        with keeping():
+            quiet_build(
+                root, tmp_path / "site", today=TODAY, documents=documents, memo=memo, cache=False
+            )
+
+    once()
+    teams = root / "teams.yaml"
+    teams.write_text(teams.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    once()
+    assert documents.loaded == 1 and documents.resaved == 0
+    assert memo.views.made == 0 and memo.views.reused > 0
+    assert memo.reused == len(memo.pages)
+    assert _tree(tmp_path / "site") == _cold(root, tmp_path / "cold")
+
+
 def test_a_meeting_after_today_leaves_the_backtest_as_worked_out_before(tmp_path: Path) -> None:
     import shutil
 
@@ -317,6 +375,15 @@ def _every_edit(root: Path, same: Callable[[], None], fails: Callable[[], None])
     same()
     shutil.rmtree(folders[-1])
     same()
+
+    # teams.yaml and dependencies.yaml saved unchanged, then with a comment added:
+    # nothing of the site changes
+    for name in ("teams.yaml", "dependencies.yaml"):
+        path = root / name
+        path.write_bytes(path.read_bytes())
+        same()
+        path.write_text(path.read_text(encoding="utf-8") + "# said in a comment\n")
+        same()
 
     # teams.yaml: a person renamed, a longer rotation limit
     teams = (root / "teams.yaml").read_text(encoding="utf-8")

@@ -137,11 +137,11 @@ def undeclared_mentions(repo: m.Repository) -> list[Suggestion]:
     deps = {d.id: d for d in repo.dependencies}
     found: dict[frozenset[str], list[tuple[str, str, str, str, Evidence]]] = {}
     covering: dict[dt.date, frozenset[frozenset[str]]] = {}
-    _MENTIONS.begin()
+    # The words that name teams are all in the teams (teams.yaml): an unchanged
+    # update's mentions are the ones found last time while the teams are equal.
+    _MENTIONS.begin(org.teams)
     for meeting, update in _said(repo):
-        # The words that name teams are all in the teams (teams.yaml): an unchanged
-        # update's mentions are the ones found last time.
-        for item, mentions in _MENTIONS.get(update, org.teams, terms.mentions):
+        for item, mentions in _MENTIONS.get(update, (), terms.mentions):
             covered = {update.team, *item.teams}
             dep = deps.get(item.dependency)
             if dep is not None:
