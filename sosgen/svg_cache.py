@@ -3,12 +3,14 @@
 Starting the in-process Graphviz costs about half a second (compiling its
 WebAssembly) and each graph some milliseconds more; most builds draw the same
 graphs as the last one. `SvgCache.draw` is a drop-in `drawer` for
-`site.render_site`: it answers from `.sosgen-cache/svg-<engine>.jsonl` when a graph's
-DOT source and the engine's version are the ones drawn before, and draws (starting
-the engine only then) otherwise.
+`site.render_site`: it answers from `.sosgen-cache/svg-<engine>.jsonl` when a graph
+and the engine's version are the ones drawn before, and draws (starting the engine,
+and making the DOT source, only then) otherwise.
 
 The key is the SHA-256 of the engine's identity (its name and the versions of the
-packages or the binary that draw) and the DOT source. A cached SVG goes into every
+packages or the binary that draw), the code that turns the graph into DOT and DOT
+into the SVG kept (`sosgen.dot`, `sosgen.graphviz_engine`, the `graphviz` package's
+version) and the graph's value. A cached SVG goes into every
 page that shows the graph, so it is checked as strictly as a fresh one and more
 (well-formed, an <svg>, no script, no foreign object, no event handler, no link
 but relative, http(s) or mailto ones, as `sosgen.dot` draws them): anything else is
@@ -27,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sosgen import dot, graphviz_engine
 from sosgen.cache_folder import CacheFolder
 from sosgen.dot import Graph, to_dot
 from sosgen.errors import SosgenError
@@ -64,12 +67,11 @@ class SvgCache:
         """`graph` as SVG: from the cache if this engine drew this DOT source before."""
         if engine is not self.engine:
             return draw(graph, engine)
-        source = to_dot(graph)
-        key = self._key(source)
+        key = self._key(graph)
         cached = self._old.get(key)
         svg = _checked(cached) if cached is not None else None
         if svg is None:
-            svg = clean_svg(engine.render_svg(source))  # what graphviz_engine.draw does
+            svg = clean_svg(engine.render_svg(to_dot(graph)))  # what graphviz_engine.draw does
             with self._lock:
                 self.drawn += 1
         else:
@@ -84,7 +86,7 @@ class SvgCache:
         SVG stays in the cache, as if it had been asked for."""
         if engine is not self.engine:
             return
-        key = self._key(to_dot(graph))
+        key = self._key(graph)
         cached = self._old.get(key)
         svg = _checked(cached) if cached is not None else None
         if svg is not None:
@@ -102,8 +104,27 @@ class SvgCache:
         with folder:
             folder.write(self.name, "\n".join(lines) + "\n")
 
-    def _key(self, source: str) -> str:
-        return hashlib.sha256(f"{self._identity}\0{source}".encode()).hexdigest()
+    def _key(self, graph: Graph) -> str:
+        """The graph's value (its `repr`: frozen tuples and strings only), with what
+        turns it into DOT and DOT into the SVG kept: not the DOT source itself, so a
+        build whose graphs were all drawn before never imports the `graphviz` package
+        (about 50 ms)."""
+        what = f"{self._identity}\0{_drawing_code()}\0{graph!r}"
+        return hashlib.sha256(what.encode()).hexdigest()
+
+
+@functools.cache
+def _drawing_code() -> str:
+    """The code between a graph's value and its SVG: `sosgen.dot` and the cleaning in
+    `sosgen.graphviz_engine` (their source), and the `graphviz` package (its version)."""
+    digest = hashlib.sha256()
+    for module in (dot, graphviz_engine):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    try:
+        digest.update(metadata.version("graphviz").encode())
+    except metadata.PackageNotFoundError:
+        digest.update(b"graphviz ?")
+    return digest.hexdigest()
 
 
 def identity(engine: Engine) -> str:

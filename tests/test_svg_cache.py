@@ -120,3 +120,45 @@ def test_a_build_with_no_graph_drawn_before_starts_graphviz_after_the_checks(
     with pytest.raises(SosgenError):
         _build(root, tmp_path / "broken", cache=False)
     assert events == ["rules"]
+
+
+def test_graphs_drawn_before_need_neither_graphviz_nor_their_dot_source(tmp_path: Path) -> None:
+    """A build after a new meeting whose graphs are all in the cache: answered by the
+    graphs' values, so the `graphviz` package is not even imported; a changed graph
+    is drawn again."""
+    import os
+    import subprocess
+    import sys
+
+    from synth import add_meeting
+
+    root = tmp_path / "org"
+    generate(root, teams=4, meetings=6, seed=3)
+    out = tmp_path / "site"
+    script = (
+        "import sys\n"
+        "from sosgen.cli import main\n"
+        "code = main(['-C', sys.argv[1], 'build', '--today', '2023-03-01', '-o', sys.argv[2]])\n"
+        "print(code, 'graphviz' in sys.modules)\n"
+    )
+
+    def build() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(root), str(out)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SOSGEN_COMMIT": "x"},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()[-2:]
+
+    assert build() == ["0", "True"]  # every graph drawn
+    add_meeting(root, 4)
+    assert build() == ["0", "False"]
+    assert "graphs as drawn before" in _build(root, tmp_path / "again")
+    deps = root / "dependencies.yaml"
+    text = deps.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if "needed_by:" in line)
+    deps.write_text(text.replace(first, "  needed_by: 2023-01-12", 1), encoding="utf-8")
+    assert build() == ["0", "True"]  # the board changed: drawn again
