@@ -75,7 +75,8 @@ class ParseCache:
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 2)
         self.stats = Stats()
         # The SHA-256 of the bytes each file's answer came from, for the last call's
-        # files (`sosgen.live` keeps the very object of a file saved unchanged).
+        # files (`sosgen.live` takes them out, and keeps the very object of a file
+        # saved unchanged).
         self.shas: dict[str, str] = {}
 
     def __call__(

@@ -36,8 +36,8 @@ class MemoryDocuments:
     inner: Documents
     racy_ns: int = RACY_NS  # tests set 0: every stamp is then trusted at once
     # relpath -> schema, stamp (None: too recent to trust), model value, and the
-    # SHA-256 of the bytes it came from (None: not told)
-    known: dict[str, tuple[str, Stamp | None, Loaded, str | None]] = field(default_factory=dict)
+    # bytes it came from (`_sha`; None: not told)
+    known: dict[str, tuple[str, Stamp | None, Loaded, int | None]] = field(default_factory=dict)
     reused: int = 0
     loaded: int = 0
     stamped: int = 0
@@ -55,7 +55,7 @@ class MemoryDocuments:
         unchanged = _unchanged(root, changed)
         misses: list[tuple[str, str]] = []
         stamps: dict[str, tuple[str, Stamp | None]] = {}
-        kept: dict[str, tuple[str, Stamp | None, Loaded, str | None]] = {}
+        kept: dict[str, tuple[str, Stamp | None, Loaded, int | None]] = {}
         now = time.time_ns()
         for relpath, schema in wanted:
             found = self.known.get(relpath)
@@ -94,10 +94,13 @@ class MemoryDocuments:
         self.known = kept
 
 
-def _sha(documents: Documents, relpath: str) -> str | None:
-    """The SHA-256 of the bytes `documents` answered `relpath` from, if it says."""
+def _sha(documents: Documents, relpath: str) -> int | None:
+    """The bytes `documents` answered `relpath` from, if it says: the first 64 bits of
+    their SHA-256, taken out of what it says (kept for every file of a large history,
+    a hex string would cost 4 MB of the preview's memory at 1,500 meetings)."""
     shas: dict[str, str] | None = getattr(documents, "shas", None)
-    return shas.get(relpath) if shas is not None else None
+    sha = shas.pop(relpath, None) if shas is not None else None
+    return int(sha[:16], 16) if sha else None
 
 
 def _unchanged(root: Path, changed: frozenset[str] | None) -> Callable[[str], bool]:
