@@ -87,7 +87,11 @@ class MemoryDocuments:
                 loaded = found[2]
                 self.resaved += 1
             if stamp is not None and max(stamp[1], stamp[2]) < now - self.racy_ns:
-                kept[relpath] = (schema, stamp, loaded, sha)
+                # Its bytes are worth keeping for the top-level files only, whose
+                # objects everything is worked out from; a meeting file saved
+                # unchanged is one file loaded again (and 27,000 of them would cost
+                # a megabyte).
+                kept[relpath] = (schema, stamp, loaded, None if "/" in relpath else sha)
             else:  # answered again only while the caller can tell it did not change
                 kept[relpath] = (schema, None, loaded, sha)
             yield relpath, loaded
