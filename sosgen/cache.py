@@ -75,21 +75,23 @@ class ParseCache:
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 2)
         self.stats = Stats()
         # The SHA-256 of the bytes each file's answer came from, for the last call's
-        # files (`sosgen.live` takes them out, and keeps the very object of a file
-        # saved unchanged).
-        self.shas: dict[str, str] = {}
+        # files, when asked for (`sosgen.live` sets a dict, takes them out, and keeps
+        # the very object of a file saved unchanged); None: not kept.
+        self.shas: dict[str, str] | None = None
 
     def __call__(
         self, root: Path, wanted: Sequence[tuple[str, str]]
     ) -> Iterator[tuple[str, Loaded]]:
-        self.shas = {}
+        shas = self.shas
+        if shas is not None:
+            shas.clear()
         folder = CacheFolder.open(root) if self.enabled else None
         if folder is None or isinstance(folder, str):
             self.stats.refused = folder or "disabled"
             for read in read_all(root, wanted, workers=self.workers, encode=False):
                 self.stats.misses += 1
-                if read.stamp is not None:
-                    self.shas[read.relpath] = read.sha
+                if shas is not None and read.stamp is not None:
+                    shas[read.relpath] = read.sha
                 yield read.relpath, read.loaded
             return
         try:
@@ -121,7 +123,7 @@ class ParseCache:
         for read in read_all(root, misses, workers=self.workers, encode=True):
             self.stats.misses += 1
             shard = shard_of[read.relpath]
-            if read.stamp is not None:
+            if self.shas is not None and read.stamp is not None:
                 self.shas[read.relpath] = read.sha
             if read.stamp is not None and read.encoded is not None:
                 shard.lines[read.relpath] = _line(read.relpath, read.stamp, read.sha, read.encoded)
@@ -147,7 +149,8 @@ class ParseCache:
                 shard.lines[relpath] = _line(relpath, read.stamp or now, read.sha, read.encoded)
                 shard.dirty = True
                 self.stats.misses += 1
-                self.shas[relpath] = read.sha
+                if self.shas is not None:
+                    self.shas[relpath] = read.sha
                 return read.loaded
             shard.lines[relpath] = _line(relpath, read.stamp or now, sha, encoded)
             shard.dirty = True  # same bytes, new stamp: trusted from the next run on
@@ -158,7 +161,8 @@ class ParseCache:
             shard.dirty = True
             return None
         self.stats.hits += 1
-        self.shas[relpath] = sha
+        if self.shas is not None:
+            self.shas[relpath] = sha
         return loaded
 
     def _answered(self, folder: CacheFolder, shard: _Shard) -> None:

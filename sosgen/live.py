@@ -47,6 +47,10 @@ class MemoryDocuments:
     # any file may have, stamp them all.
     changed: frozenset[str] | None = None
 
+    def __post_init__(self) -> None:
+        if hasattr(self.inner, "shas"):
+            self.inner.shas = {}  # the parse cache: say which bytes each answer came from
+
     def __call__(
         self, root: Path, wanted: Sequence[tuple[str, str]]
     ) -> Iterator[tuple[str, Loaded]]:
