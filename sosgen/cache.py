@@ -82,16 +82,15 @@ class ParseCache:
     def __call__(
         self, root: Path, wanted: Sequence[tuple[str, str]]
     ) -> Iterator[tuple[str, Loaded]]:
-        shas = self.shas
-        if shas is not None:
-            shas.clear()
+        if self.shas is not None:
+            self.shas.clear()
         folder = CacheFolder.open(root) if self.enabled else None
         if folder is None or isinstance(folder, str):
             self.stats.refused = folder or "disabled"
             for read in read_all(root, wanted, workers=self.workers, encode=False):
                 self.stats.misses += 1
-                if shas is not None and read.stamp is not None:
-                    shas[read.relpath] = read.sha
+                if read.stamp is not None:
+                    self._came_from(read.relpath, read.sha)
                 yield read.relpath, read.loaded
             return
         try:
@@ -123,8 +122,8 @@ class ParseCache:
         for read in read_all(root, misses, workers=self.workers, encode=True):
             self.stats.misses += 1
             shard = shard_of[read.relpath]
-            if self.shas is not None and read.stamp is not None:
-                self.shas[read.relpath] = read.sha
+            if read.stamp is not None:
+                self._came_from(read.relpath, read.sha)
             if read.stamp is not None and read.encoded is not None:
                 shard.lines[read.relpath] = _line(read.relpath, read.stamp, read.sha, read.encoded)
                 shard.dirty = True
@@ -149,8 +148,7 @@ class ParseCache:
                 shard.lines[relpath] = _line(relpath, read.stamp or now, read.sha, read.encoded)
                 shard.dirty = True
                 self.stats.misses += 1
-                if self.shas is not None:
-                    self.shas[relpath] = read.sha
+                self._came_from(relpath, read.sha)
                 return read.loaded
             shard.lines[relpath] = _line(relpath, read.stamp or now, sha, encoded)
             shard.dirty = True  # same bytes, new stamp: trusted from the next run on
@@ -161,9 +159,13 @@ class ParseCache:
             shard.dirty = True
             return None
         self.stats.hits += 1
+        self._came_from(relpath, sha)
+        return loaded
+
+    def _came_from(self, relpath: str, sha: str) -> None:
+        """`relpath`'s answer came from the bytes hashing to `sha` (kept if asked)."""
         if self.shas is not None:
             self.shas[relpath] = sha
-        return loaded
 
     def _answered(self, folder: CacheFolder, shard: _Shard) -> None:
         shard.pending -= 1

@@ -44,10 +44,16 @@ class LastRound(Generic[K, V]):
     def __init__(self) -> None:
         self._last: dict[K, tuple[Any, V]] = {}
         self._now: dict[K, tuple[Any, V]] = {}
+        self._context: Any = None
         self.reused = self.made = 0
 
-    def begin(self) -> None:
-        self._last, self._now = self._now, {}
+    def begin(self, context: Any = None) -> None:
+        """Start a round. `context`: what every value of the round is worked out in
+        (teams.yaml, say), compared once, here, rather than as an input of each of
+        thousands of values: the values of a round in another context are forgotten."""
+        same = context is self._context or context == self._context
+        self._last, self._now = (self._now if same else {}), {}
+        self._context = context
         self.reused = self.made = 0
 
     def get(self, key: K, inputs: Any, make: Callable[..., V], *args: Any) -> V:
@@ -68,17 +74,13 @@ class ByObject(Generic[O, V]):
 
     def __init__(self) -> None:
         self._round: LastRound[int, V] = LastRound()
-        self._context: object = None
 
     def begin(self, context: object = None) -> None:
-        """Start a round. `context`: what every value of this round is worked out in,
-        compared once, here (not for each of thousands of objects): the values of a
-        round in another context are not handed back."""
-        if _KEEPING and context == self._context:
-            self._round.begin()
+        """Start a round in `context` (`LastRound.begin`)."""
+        if _KEEPING:
+            self._round.begin(context)
         else:
             self._round = LastRound()  # nothing of an earlier round is kept
-        self._context = context if _KEEPING else None
 
     def get(self, obj: O, context: object, make: Callable[[O], V]) -> V:
         """`make(obj)`, or what it gave for this very object in an equal `context` (of

@@ -232,11 +232,12 @@ def meeting_briefing(
         meeting=day,
         escalations=_escalations(reviews.get(day, ())),
         # Its inputs: the dependencies (as they stood on the day, or the board's
-        # colours when the day is today) and the near-days threshold.
+        # colours when the day is today) and the near-days threshold (teams.yaml, the
+        # memo's context).
         at_risk=part(
             "at_risk",
             day,
-            (data.repo.dependencies, data.org.checks.near_days, day == data.today),
+            (data.repo.dependencies, day == data.today),
             lambda: _at_risk(data, day),
         ),
         decisions=tuple(
@@ -245,7 +246,7 @@ def meeting_briefing(
         decisions_since=None,
         heads_up=_heads_up(meeting),
         health=health.get(day),
-        rotation=part("rotation", day, (data.org,), lambda: _rotation(data, day)),
+        rotation=part("rotation", day, (), lambda: _rotation(data, day)),  # teams.yaml
         trends=(),
         sprint_limit=data.org.checks.ambassador_max_sprints,
     )

@@ -75,12 +75,12 @@ def minutes(
     meetings = data.meetings
     meeting = meetings[index]
     record = meeting.record
-    # Its inputs: the teams and their rotations (teams.yaml), the updates, and who
-    # the facilitator expected (the record).
+    # Its inputs: the teams and their rotations (teams.yaml, the memo's context), the
+    # updates, and who the facilitator expected (the record).
     sections = part(
         "sections",
         meeting.date,
-        (data.org, record, meeting.updates),
+        (record, meeting.updates),
         lambda: _sections(data, meeting),
     )
     return MinutesView(
