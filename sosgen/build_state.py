@@ -5,8 +5,10 @@ A build reads teams.yaml, dependencies.yaml, suggestions.yaml, every file under
 meetings/ and templates/, sosgen's own code and templates, and its options (the day,
 the commit, the engine, the base URL, SOURCE_DATE_EPOCH). `inputs` stamps all of it
 (size, times and inode of each file, as Git's index does) into one digest; `record`
-keeps the digest and the stamps of the files written in `.sosgen-cache/`;
-`unchanged` says whether a build now would write the same bytes. Anything in doubt
+keeps the digest and the stamps of the files written in `.sosgen-cache/`, with the
+key of each meeting page (`sosgen.page_keys`); `unchanged` says whether a build now
+would write the same bytes, and `previous` gives the keys and stamps of the last
+build's meeting pages, for a build that must run to leave those alone. Anything in doubt
 is a "no": a file changed within two seconds of the record (its stamp cannot prove
 it unchanged), a missing or unreadable record, an output file changed or gone.
 """
@@ -26,7 +28,7 @@ from typing import Any
 from sosgen.cache_folder import CacheFolder
 from sosgen.write import stamp_text
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000
 PACKAGE = Path(__file__).resolve().parent
 FILES = ("teams.yaml", "dependencies.yaml", "suggestions.yaml")
@@ -121,8 +123,39 @@ def _intact(out: Path, outputs: dict[str, Any]) -> bool:
     return bool(outputs)
 
 
-def record(root: Path, out: Path, now: Inputs, written: Iterable[str]) -> None:
-    """Remember that a build into `out` read `now` and wrote the files `written`."""
+def previous(root: Path, out: Path) -> dict[str, tuple[str, str]]:
+    """The key of each meeting page the last build into `out` rendered, with the stamp
+    its file had then (`sosgen.page_keys`); empty if there is no such record."""
+    folder = CacheFolder.open(root)
+    if isinstance(folder, str):
+        return {}
+    with folder:
+        found = folder.read(_record_name(out))
+    try:
+        record: Any = json.loads(found[0]) if found else None
+    except ValueError:
+        return {}
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        return {}
+    pages, outputs = record.get("pages"), record.get("outputs")
+    if not isinstance(pages, dict) or not isinstance(outputs, dict):
+        return {}
+    return {
+        path: (key, stamp)
+        for path, key in pages.items()
+        if isinstance(key, str) and isinstance(stamp := outputs.get(path), str)
+    }
+
+
+def record(
+    root: Path,
+    out: Path,
+    now: Inputs,
+    written: Iterable[str],
+    pages: Mapping[str, str] | None = None,
+) -> None:
+    """Remember that a build into `out` read `now` and wrote the files `written`, the
+    meeting pages among them with their `pages` keys."""
     outputs = {}
     for relpath in written:
         try:
@@ -136,6 +169,12 @@ def record(root: Path, out: Path, now: Inputs, written: Iterable[str]) -> None:
         return
     with folder:
         text = json.dumps(
-            {"format": FORMAT, "inputs": now.digest, "stamped": now.stamped_ns, "outputs": outputs}
+            {
+                "format": FORMAT,
+                "inputs": now.digest,
+                "stamped": now.stamped_ns,
+                "outputs": outputs,
+                "pages": {path: key for path, key in (pages or {}).items() if path in outputs},
+            }
         )
         folder.write(_record_name(out), text)

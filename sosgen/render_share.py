@@ -2,8 +2,9 @@
 next item from a shared counter as each finishes one, so both finish together
 whatever each costs and however the cores are shared. An item is a planned page, or
 a meeting whose pages the taker plans and renders itself (`sosgen.site`). The worker
-stages its files beside their places (`write.stage`) and hands back their names; the
-pages it renders come out byte for byte as they would here."""
+stages its files beside their places (`write.stage`) and hands back their names, with
+the key of each meeting page (`sosgen.page_keys`); the pages it renders come out byte
+for byte as they would here."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from sosgen.page_keys import PageKeys
 from sosgen.views.pages import Page
 from sosgen.write import SiteWriter, stage
 
@@ -68,13 +70,15 @@ def big_first(pages: Sequence[Page]) -> list[Page]:
     return sorted(pages, key=lambda p: count[p.template])
 
 
-Rendered = Iterable[tuple[str, str]]  # (path, text) of each page rendered
+# (path, text, key) of each page: text None if its file is left as it is, key None
+# if the page has none (`sosgen.page_keys`)
+Rendered = Iterable[tuple[str, str | None, str | None]]
+# (path, staged file or None if the bytes were there, key, whether it was rendered)
+Done = list[tuple[str, str | None, str | None, bool]]
 _FORKED: tuple[Callable[[Any], Rendered], Turns[Any], Path] | None = None
 
 
-def fork(
-    turns: Turns[T], render: Callable[[T], Rendered], target: Path
-) -> Future[list[tuple[str, str | None]]] | None:
+def fork(turns: Turns[T], render: Callable[[T], Rendered], target: Path) -> Future[Done] | None:
     """A forked worker that renders (`render`: the path and text of each page) what it
     takes from `turns` and stages the files beside their places in `target`; None
     where fork is missing."""
@@ -92,37 +96,47 @@ def fork(
 
 
 @contextlib.contextmanager
-def shared(turns: Turns[T], render: Callable[[T], Rendered], writer: SiteWriter) -> Iterator[None]:
+def shared(
+    turns: Turns[T],
+    render: Callable[[T], Rendered],
+    writer: SiteWriter,
+    keys: PageKeys | None = None,
+) -> Iterator[None]:
     """A forked worker (`fork`) takes from `turns` while the block runs in this
-    process; once the block is done, `writer` adopts the files the worker staged. If
-    the block fails, the worker is told to stop and its files are removed."""
+    process; once the block is done, `writer` adopts the files the worker staged (or
+    left as they were), and `keys` gets the keys of its pages. If the block fails,
+    the worker is told to stop and its files are removed."""
     worker = fork(turns, render, writer.target)
     try:
         yield
     except BaseException:
         if worker is not None:
             turns.stop()
-            for _, staged in worker.result():
+            for _, staged, _, _ in worker.result():
                 if staged is not None:
                     Path(staged).unlink(missing_ok=True)
         raise
     if worker is not None:
-        for path, staged in worker.result():
+        for path, staged, key, rendered in worker.result():
             writer.adopt(path, staged)
+            if key is not None and keys is not None:
+                keys.made[path] = key
+                keys.kept_count += not rendered
 
 
-def _render_forked() -> list[tuple[str, str | None]]:
+def _render_forked() -> Done:
     assert _FORKED is not None, "only runs in a worker forked by fork"
     render, turns, target = _FORKED
     safe: set[Path] = set()
-    done: list[tuple[str, str | None]] = []
+    done: Done = []
     try:
         while (item := turns.take()) is not None:
-            for path, text in render(item):
-                done.append((path, stage(target, path, text.encode("utf-8"), safe)))
+            for path, text, key in render(item):
+                staged = None if text is None else stage(target, path, text.encode(), safe)
+                done.append((path, staged, key, text is not None))
     except BaseException:
         turns.stop()
-        for _, staged in done:
+        for _, staged, _, _ in done:
             if staged is not None:
                 Path(staged).unlink(missing_ok=True)
         raise

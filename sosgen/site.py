@@ -36,8 +36,9 @@ from sosgen import model as m
 from sosgen.dot import Graph
 from sosgen.graphviz_engine import Engine, draw
 from sosgen.links import Links
+from sosgen.page_keys import PageKeys
 from sosgen.render import OVERRIDES, PACKAGED, Renderer
-from sosgen.render_share import Turns, big_first
+from sosgen.render_share import Rendered, Turns, big_first
 from sosgen.svg_fit import fit_text
 from sosgen.views.memo import ViewMemo
 from sosgen.views.minutes import MinutesView
@@ -276,14 +277,23 @@ def render_site(
     keep: Callable[[Graph, Engine], None] | None = None,
     jobs: int = 1,
     memo: PageMemo | None = None,
+    keys: PageKeys | None = None,
 ) -> BuildResult:
     """Render every file of the site into `writer`, one at a time. With a `memo` of
     this process's previous build, a page whose inputs are equal to last time's and
     whose file is as that build left it is not rendered again; `keep` is told the
-    graph of each such page, which is not drawn (`SvgCache.keep`)."""
+    graph of each such page, which is not drawn (`SvgCache.keep`). With the `keys` of
+    the last build into this folder, so is a meeting page whose key is the one that
+    build recorded (`sosgen.page_keys`)."""
     if memo is None and jobs > 1 and 2 * len(data.meetings) >= FORK_FROM:
         return _render_shared(
-            data, renderer=renderer, engine=engine, build=build, writer=writer, drawer=drawer
+            data,
+            renderer=renderer,
+            engine=engine,
+            build=build,
+            writer=writer,
+            drawer=drawer,
+            keys=keys,
         )
     if memo is not None:
         memo.views.begin(data.org)
@@ -292,6 +302,8 @@ def render_site(
     if memo is not None:
         memo.begin((globals_, build, engine.name, renderer), writer.target)
     kept = {p.path for p in plan.pages if memo is not None and memo.kept(p)}
+    if keys is not None:  # the meeting pages come first, two a meeting
+        kept.update(p.path for p in plan.pages[: 2 * len(plan.minutes)] if _kept(keys, p))
     if keep is not None:
         for shown in plan.pages:
             if shown.graph is not None and shown.path in kept:
@@ -311,8 +323,8 @@ def render_site(
     def render_plain(page: Page) -> str:
         return _render(renderer, page, globals_, build, None, links)
 
-    def render_forked(page: Page) -> list[tuple[str, str]]:
-        return [(page.path, render_plain(page))]
+    def render_forked(page: Page) -> Rendered:
+        return [(page.path, render_plain(page), None)]
 
     for path in sorted(kept):
         writer.adopt(path, None)
@@ -354,6 +366,7 @@ def _render_shared(
     build: BuildInfo,
     writer: SiteWriter,
     drawer: Callable[[Graph, Engine], str],
+    keys: PageKeys | None = None,
 ) -> BuildResult:
     """`render_site` of a whole site in two processes, forked before anything is
     planned: the worker plans and renders the pages of the meetings it takes, one
@@ -362,7 +375,7 @@ def _render_shared(
     them, renders the meetings the feed and home page show (it needs their minutes),
     then takes meetings as the worker does. Each process compiles only the templates
     it renders, and holds the views of the pages it renders only while it renders
-    them."""
+    them. A meeting page that `keys` keeps is planned, not rendered."""
     globals_ = SiteGlobals.of(data)
     shared = history(data)
     # What the pages of every meeting ask of `data` besides its fields: worked out
@@ -377,12 +390,27 @@ def _render_shared(
     def render_page(page: Page, svg: Markup | None = None) -> str:
         return _render(renderer, page, globals_, build, svg, links)
 
-    def render_meeting(index: int) -> list[tuple[str, str]]:
-        _, *pages = meeting_pages(data, index, shared)
-        return [(page.path, render_page(page)) for page in pages]
+    def rendered(pages: Iterable[Page]) -> Rendered:
+        for page in pages:
+            if keys is not None and _kept(keys, page):
+                yield page.path, None, keys.made[page.path]
+            else:
+                yield page.path, render_page(page), keys.made.get(page.path) if keys else None
 
-    # Fork before any thread starts (the graph drawing's).
-    with render_share.shared(turns, render_meeting, writer):
+    def render_meeting(index: int) -> Rendered:
+        _, *pages = meeting_pages(data, index, shared)
+        return list(rendered(pages))
+
+    def add(done: Rendered) -> None:
+        for path, text, _ in done:
+            if text is None:
+                writer.adopt(path, None)
+            else:
+                writer.add(path, text)
+
+    # Fork before any thread starts (the graph drawing's): the worker counts its kept
+    # pages in its own copy of `keys`, and hands them back.
+    with render_share.shared(turns, render_meeting, writer, keys):
         views: list[MinutesView] = []
         own: list[Page] = []
         for index in mine:
@@ -406,19 +434,21 @@ def _render_shared(
                 while waiting and waiting[0][1].done():
                     render_drawn()
 
-            for page in [*big_first([p for p in overview if p.graph is None]), *own]:
+            for page in big_first([p for p in overview if p.graph is None]):
                 drawn_ready()
                 writer.add(page.path, render_page(page))
+            for page in own:
+                drawn_ready()
+                add(rendered([page]))
             while (taken := turns.take()) is not None:
                 drawn_ready()
-                for path, text in render_meeting(taken):
-                    writer.add(path, text)
+                add(render_meeting(taken))
             while waiting:
                 render_drawn()
     _finish(data, views, renderer, build, writer)
     count = 2 * len(data.meetings) + len(overview)
     graphs = sum(1 for p in overview if p.graph is not None)
-    return BuildResult(len(writer), count, graphs, count)
+    return BuildResult(len(writer), count, graphs, count - (keys.kept_count if keys else 0))
 
 
 def _finish(
@@ -436,6 +466,10 @@ def _finish(
 
 
 FORK_FROM = 200  # pages to render: below this, forking costs more than it saves
+
+
+def _kept(keys: PageKeys, page: Page) -> bool:
+    return keys.kept(page.path, page.template, page.nav, page.context)
 
 
 _SVG_ID = re.compile(r'(<g id=")([^"]*)(")')

@@ -137,9 +137,11 @@ def build(
         seconds = time.perf_counter() - started
         print(f"nothing changed since the last build into {out} ({seconds:.2f} s)", file=stdout)
         return 0
+    from sosgen.cache import ParseCache
     from sosgen.graphviz_engine import describe, draw, get_engine, start
+    from sosgen.page_keys import PageKeys
     from sosgen.render import Renderer
-    from sosgen.site import BuildInfo, render_site
+    from sosgen.site import BuildInfo, SiteGlobals, render_site, template_sources
     from sosgen.svg_cache import SvgCache
     from sosgen.write import SiteWriter
 
@@ -156,11 +158,20 @@ def build(
             start(engine)
         drawing.append((engine, svgs))
 
+    parsed: ParseCache | None = None
+    if inputs is not None:  # the build is recorded: the meeting pages get keys
+        parsed = documents = ParseCache()
+        parsed.shas = {}
     data = load(
         root, today=today, err=stderr, cache=cache, documents=documents, checked=start_drawing
     )
     engine, svgs = drawing[0]
     writer = SiteWriter(out, repo_root=root)
+    info = BuildInfo(commit=commit, base_url=base_url, stamp=stamp)
+    keys = None
+    if parsed is not None and parsed.shas is not None:
+        context = (template_sources(root), info, SiteGlobals.of(data))
+        keys = PageKeys(data.repo, parsed.shas, context, build_state.previous(root, out), out)
     # The loaded model lives until the end: keep the cyclic collector from walking it
     # again and again (a quarter of the render time at 450 meetings).
     gc.freeze()
@@ -169,12 +180,13 @@ def build(
             data,
             renderer=memo.renderer(root) if memo is not None else Renderer(root),
             engine=engine,
-            build=BuildInfo(commit=commit, base_url=base_url, stamp=stamp),
+            build=info,
             writer=writer,
             drawer=svgs.draw if svgs else draw,
             keep=svgs.keep if svgs else None,
             jobs=jobs or auto_jobs(len(data.meetings)),
             memo=memo,
+            keys=keys,
         )
         written = writer.commit()
     except BaseException:
@@ -189,7 +201,7 @@ def build(
     if svgs is not None:
         svgs.save()
     if inputs is not None:
-        build_state.record(root, out, inputs, writer.paths)
+        build_state.record(root, out, inputs, writer.paths, keys.made if keys else None)
     seconds = time.perf_counter() - started
     if svgs is not None and not svgs.drawn:  # the engine never started: do not start it
         graphs = f"{result.graphs} graphs as drawn before ({engine.name} engine)"
@@ -197,11 +209,16 @@ def build(
         graphs = f"{result.graphs} graphs drawn with {describe(engine)}"
     print(
         f"built {result.pages} pages and {result.files - result.pages} other files "
-        f"into {out} in {seconds:.2f} s; {graphs}; {written.written} written, "
+        f"into {out} in {seconds:.2f} s{_kept(keys.kept_count if keys else 0)}; {graphs}; "
+        f"{written.written} written, "
         f"{written.unchanged} unchanged, {written.removed} removed",
         file=stdout,
     )
     return 0
+
+
+def _kept(pages: int) -> str:
+    return f" ({pages} meeting pages as the last build left them)" if pages else ""
 
 
 def auto_jobs(meetings: int) -> int:

@@ -1,0 +1,186 @@
+"""Which meeting pages a build need not render again: those whose view is the one the
+last build into the same folder rendered, and whose file is as that build left it.
+
+A page's bytes are made from its path, template and view, the build's facts, the
+organisation and the day (`SiteGlobals`), the templates and sosgen's own code,
+nothing else (see `sosgen.site`). `PageKeys.key` digests all of it: the view is
+walked as `==` compares it (a dataclass by its compared fields, so never a model
+object's `positions`; a mapping in its order; a set sorted), and a model object
+read from a file stands for itself as that file's path and SHA-256, which decide
+it (the parse cache gives them). The build record (`sosgen.build_state`) keeps each
+meeting page's key with the stamp of its file. The next build renders a meeting's
+pages only if the key or the file's stamp differs: after one new meeting, the
+minutes and briefing of the other 450 are left alone. A value of a type the walk
+does not know gives no key, and the page is rendered.
+
+Only the meeting pages are keyed: the overview pages change with almost any change
+of the data, and their graphs are kept by `sosgen.svg_cache` anyway.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from sosgen import __version__
+from sosgen import model as m
+from sosgen.write import stamp
+
+PACKAGE = Path(__file__).resolve().parent
+_PLAIN = (int, float, bool, type(None))
+_SHORT = 64  # characters: a longer part is kept as its digest
+
+
+class Unkeyable(Exception):
+    """A value the walk does not know how to digest."""
+
+
+class PageKeys:
+    """The key of each meeting page of this build (`made`), and whether its file can
+    be left as the last build into `target` wrote it (`kept`)."""
+
+    def __init__(
+        self,
+        repo: m.Repository,
+        shas: Mapping[str, str],
+        context: tuple[Any, ...],
+        previous: Mapping[str, tuple[str, str]],
+        target: Path,
+    ) -> None:
+        self._target = target
+        self._previous = previous  # path -> (key, stamp of its file), the last build's
+        self._tokens = _tokens(repo, shas)
+        self._parts: dict[int, tuple[Any, str]] = {}  # id -> (object kept alive, digest)
+        self._fields: dict[type, tuple[str, ...]] = {}
+        try:
+            self._context: str | None = self._digest((code_digest(), context))
+        except Unkeyable:
+            self._context = None  # no page has a key
+        self.made: dict[str, str] = {}
+        self.kept_count = 0
+
+    def key(self, path: str, template: str, nav: str, context: Mapping[str, Any]) -> str | None:
+        """The digest of everything a page's bytes are made from, or None."""
+        if self._context is None:
+            return None
+        try:
+            found = self._digest((path, template, nav, dict(context)))
+        except Unkeyable:
+            return None
+        return hashlib.sha256(f"{self._context}\0{found}".encode()).hexdigest()
+
+    def kept(self, path: str, template: str, nav: str, context: Mapping[str, Any]) -> bool:
+        """Whether the page's file can stay as the last build wrote it; the key (if
+        any) is remembered in `made` either way."""
+        key = self.key(path, template, nav, context)
+        if key is None:
+            return False
+        self.made[path] = key
+        last = self._previous.get(path)
+        if last is None or last[0] != key or stamp(self._target, path) != last[1]:
+            return False
+        self.kept_count += 1
+        return True
+
+    def _digest(self, value: Any) -> str:
+        out: list[str] = []
+        self._walk(value, out)
+        return hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _walk(self, o: Any, out: list[str]) -> None:
+        t = type(o)
+        if t is str or t is Markup:
+            out += ("s", str(len(o)), ":", o)
+        elif t in _PLAIN:
+            out += (repr(o), ";")
+        elif t is dt.date or t is dt.datetime:
+            out += (t.__name__, o.isoformat(), ";")
+        elif t is tuple or t is list:
+            out.append("(")
+            for item in o:
+                self._walk(item, out)
+            out.append(")")
+        elif t is dict:
+            out.append("{")
+            for k, v in o.items():
+                self._walk(k, out)
+                self._walk(v, out)
+            out.append("}")
+        elif t is frozenset or t is set:
+            parts = sorted(self._digest(item) for item in o)
+            out += ("<", *parts, ">")
+        else:
+            out.append(self._object(o))
+
+    def _object(self, o: Any) -> str:
+        token = self._tokens.get(id(o))
+        if token is not None:
+            return token
+        known = self._parts.get(id(o))
+        if known is not None and known[0] is o:
+            return known[1]
+        t = type(o)
+        names = self._fields.get(t)
+        if names is None:
+            if isinstance(o, enum.Enum):
+                return f"e{t.__module__}.{t.__qualname__}.{o.name};"
+            if not dataclasses.is_dataclass(o):
+                raise Unkeyable(f"no key for a {t.__module__}.{t.__qualname__}")
+            names = self._fields[t] = tuple(f.name for f in dataclasses.fields(o) if f.compare)
+        out = [t.__module__, ".", t.__qualname__, "["]
+        for name in names:
+            self._walk(getattr(o, name), out)
+        out.append("]")
+        text = "".join(out)
+        if len(text) > _SHORT:
+            text = "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        self._parts[id(o)] = (o, text)
+        return text
+
+
+def _tokens(repo: m.Repository, shas: Mapping[str, str]) -> dict[int, str]:
+    """The updates and meeting records, each as its file's path and SHA-256 (the very
+    objects the loader made from those bytes)."""
+    tokens: dict[int, str] = {}
+    for meeting in repo.meetings:
+        for team, update in meeting.updates.items():
+            _token(tokens, update, f"{meeting.path}/{team}.yaml", shas)
+        if meeting.record is not None:
+            _token(tokens, meeting.record, f"{meeting.path}/_meeting.yaml", shas)
+    return tokens
+
+
+def _token(tokens: dict[int, str], value: m.Located, relpath: str, shas: Mapping[str, str]) -> None:
+    sha = shas.get(relpath)
+    if sha is not None and value.pos.path == relpath:
+        tokens[id(value)] = f"f{len(relpath)}:{relpath}{sha};"
+
+
+_code: str | None = None
+
+
+def code_digest() -> str:
+    """sosgen's version and code (every file of the package) and the versions of what
+    renders: Python, Jinja, MarkupSafe, markdown-it-py."""
+    global _code
+    if _code is None:
+        from importlib import metadata
+
+        digest = hashlib.sha256()
+        versions = [metadata.version(name) for name in ("jinja2", "markupsafe", "markdown-it-py")]
+        digest.update(repr((__version__, sys.version, versions)).encode())
+        for path in sorted(PACKAGE.rglob("*")):
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+        _code = digest.hexdigest()
+    return _code
