@@ -36,7 +36,7 @@ from sosgen.write import stamp
 
 PACKAGE = Path(__file__).resolve().parent
 _PLAIN = (int, float, bool, type(None))
-_SHORT = 64  # characters: a longer part is kept as its digest
+_SHORT = 128  # characters: a longer part is kept as its digest
 
 
 class Unkeyable(Exception):
@@ -136,8 +136,16 @@ class PageKeys:
                 raise Unkeyable(f"no key for a {t.__module__}.{t.__qualname__}")
             names = self._fields[t] = tuple(f.name for f in dataclasses.fields(o) if f.compare)
         out = [t.__module__, ".", t.__qualname__, "["]
+        walk = self._walk
         for name in names:
-            self._walk(getattr(o, name), out)
+            value = getattr(o, name)
+            kind = type(value)
+            if kind is str:  # most fields: written here rather than in a call
+                out += ("s", str(len(value)), ":", value)
+            elif kind is bool or kind is int or value is None:
+                out += (repr(value), ";")
+            else:
+                walk(value, out)
         out.append("]")
         text = "".join(out)
         if len(text) > _SHORT:

@@ -42,7 +42,15 @@ from sosgen.render_share import Rendered, Turns, big_first
 from sosgen.svg_fit import fit_text
 from sosgen.views.memo import ViewMemo
 from sosgen.views.minutes import MinutesView
-from sosgen.views.pages import Page, history, meeting_pages, overview_pages, plan_pages
+from sosgen.views.pages import (
+    ALONE,
+    Page,
+    history,
+    meeting_pages,
+    overview_page,
+    overview_pages,
+    plan_pages,
+)
 from sosgen.views.plan import Names, SiteData
 from sosgen.write import SiteWriter, stamp
 
@@ -369,13 +377,15 @@ def _render_shared(
     keys: PageKeys | None = None,
 ) -> BuildResult:
     """`render_site` of a whole site in two processes, forked before anything is
-    planned: the worker plans and renders the pages of the meetings it takes, one
-    meeting at a time; this process plans the overview pages (the only ones that ask
-    for the intel: risks, suggestions, backtest), has their graphs drawn and renders
-    them, renders the meetings the feed and home page show (it needs their minutes),
-    then takes meetings as the worker does. Each process compiles only the templates
-    it renders, and holds the views of the pages it renders only while it renders
-    them. A meeting page that `keys` keeps is planned, not rendered."""
+    planned: the worker plans and renders what it takes, the briefing and the action
+    items first, then the pages of one meeting at a time; this process plans the
+    other overview pages (with the briefing, the only ones that ask for the intel:
+    risks, suggestions; the backtest is the briefing's alone), has their graphs drawn
+    and renders them, renders the meetings the feed and home page show (it needs
+    their minutes), then takes what is left as the worker does. Each process
+    compiles only the templates it renders, and holds the views of the pages it
+    renders only while it renders them. A meeting page that `keys` keeps is planned,
+    not rendered."""
     globals_ = SiteGlobals.of(data)
     shared = history(data)
     # What the pages of every meeting ask of `data` besides its fields: worked out
@@ -384,7 +394,11 @@ def _render_shared(
     _ = data.rotations, data.timeline
     mine = feed_meetings(data)
     reserved = set(mine)
-    turns = Turns([i for i in range(len(data.meetings)) if i not in reserved])
+    # The briefing (the backtest's only reader) and the action items first: the worker
+    # starts on them while this process plans the other overview pages.
+    items: list[int | str] = [*reversed(ALONE)]
+    items += (i for i in range(len(data.meetings)) if i not in reserved)
+    turns = Turns(items)
     links: dict[str, Links] = {}
 
     def render_page(page: Page, svg: Markup | None = None) -> str:
@@ -397,8 +411,12 @@ def _render_shared(
             else:
                 yield page.path, render_page(page), keys.made.get(page.path) if keys else None
 
-    def render_meeting(index: int) -> Rendered:
-        _, *pages = meeting_pages(data, index, shared)
+    def render_meeting(item: int | str) -> Rendered:
+        """The pages of the meeting at index `item`, or the overview page `item`."""
+        if isinstance(item, str):
+            page = overview_page(data, shared, item)
+            return [(page.path, render_page(page), None)]
+        _, *pages = meeting_pages(data, item, shared)
         return list(rendered(pages))
 
     def add(done: Rendered) -> None:
@@ -419,7 +437,7 @@ def _render_shared(
             own.extend(pages)
         latest = data.latest_held()
         latest_view = next((v for v in views if latest and v.date == latest.date), None)
-        overview = overview_pages(data, shared, latest_view)
+        overview = overview_pages(data, shared, latest_view, leave=True)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphviz") as pool:
             waiting = deque(
                 (p, pool.submit(drawer, p.graph, engine)) for p in overview if p.graph is not None
@@ -446,7 +464,7 @@ def _render_shared(
             while waiting:
                 render_drawn()
     _finish(data, views, renderer, build, writer)
-    count = 2 * len(data.meetings) + len(overview)
+    count = 2 * len(data.meetings) + len(overview) + len(ALONE)
     graphs = sum(1 for p in overview if p.graph is not None)
     return BuildResult(len(writer), count, graphs, count - (keys.kept_count if keys else 0))
 

@@ -151,10 +151,18 @@ def plan_pages(data: SiteData, memo: ViewMemo | None = None) -> Plan:
     return plan
 
 
-def overview_pages(data: SiteData, shared: History, latest: MinutesView | None) -> list[Page]:
+# Overview pages with no graph that ask for no intel but the backtest (which only the
+# briefing reads): `sosgen.site` lets either of its two processes plan and render them.
+ALONE = ("actions.html", "briefing.html")
+
+
+def overview_pages(
+    data: SiteData, shared: History, latest: MinutesView | None, *, leave: bool = False
+) -> list[Page]:
     """The pages that are not one meeting's: the home page (the next meeting's agenda
     and the `latest` minutes), the lists, the boards, the teams and the briefing for
-    now. These ask for the intel."""
+    now. These ask for the intel. With `leave`, the pages of `ALONE` are left out
+    (planned one at a time by `overview_page`)."""
     pages = [
         Page(
             "index.html",
@@ -211,7 +219,17 @@ def overview_pages(data: SiteData, shared: History, latest: MinutesView | None) 
         )
     team_rows.sort(key=lambda r: (r.team.cluster == "", r.team.cluster, r.team.name, r.team.id))
     pages.append(Page("teams.html", "teams.html", "teams", {"rows": team_rows}))
-    pages.append(Page("actions.html", "actions.html", "actions", {"view": actions_view(data)}))
+    if not leave:
+        pages += (overview_page(data, shared, path) for path in ALONE)
+    return pages
+
+
+def overview_page(data: SiteData, shared: History, path: str) -> Page:
+    """One of the overview pages of `ALONE`."""
+    if path == "actions.html":
+        return Page("actions.html", "actions.html", "actions", {"view": actions_view(data)})
+    if path != "briefing.html":
+        raise ValueError(f"{path} is not planned alone")
     overview = briefing(data, shared.reviews)
     charts = tuple(
         Chart(
@@ -221,7 +239,4 @@ def overview_pages(data: SiteData, shared: History, latest: MinutesView | None) 
         )
         for t in overview.trends
     )
-    pages.append(
-        Page("briefing.html", "briefing.html", "briefing", {"view": overview, "charts": charts})
-    )
-    return pages
+    return Page("briefing.html", "briefing.html", "briefing", {"view": overview, "charts": charts})
