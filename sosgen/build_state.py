@@ -21,7 +21,7 @@ import os
 import stat
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,22 +40,33 @@ class Inputs:
     digest: str
     newest_ns: int  # the latest change among the files stamped
     stamped_ns: int  # when they were stamped
+    # the repository's plain files by relative path: size, mtime, ctime and inode
+    # (`parse_pool.stamp_of`), for the parse cache not to stat them again
+    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
 def inputs(root: Path, options: Mapping[str, str]) -> Inputs:
     stamped = time.time_ns()
     lines = [json.dumps(sorted(options.items()))]
     newest = 0
-    for base, names in ((root, FILES), (root, FOLDERS), (PACKAGE, (".",))):
+    stamps: dict[str, tuple[int, int, int, int]] = {}
+    for base, names, kept in (
+        (root, FILES, stamps),
+        (root, FOLDERS, stamps),
+        (PACKAGE, (".",), None),
+    ):
         for name in names:
-            newest = max(newest, _walk(os.path.join(base, name), name, lines))
+            newest = max(newest, _walk(os.path.join(base, name), name, lines, kept))
     digest = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape"))
-    return Inputs(digest.hexdigest(), newest, stamped)
+    return Inputs(digest.hexdigest(), newest, stamped, stamps)
 
 
-def _walk(path: str, name: str, lines: list[str]) -> int:
+def _walk(
+    path: str, name: str, lines: list[str], stamps: dict[str, tuple[int, int, int, int]] | None
+) -> int:
     """Add a line per file at `path` (or below it, skipping __pycache__, in name
-    order) to `lines`: its name and stamp. Returns the latest change seen."""
+    order) to `lines`: its name and stamp; and to `stamps`, if given, the stamp of
+    each plain file. Returns the latest change seen."""
     try:
         info = os.stat(path)
     except OSError:
@@ -63,6 +74,8 @@ def _walk(path: str, name: str, lines: list[str]) -> int:
         return 0
     if not stat.S_ISDIR(info.st_mode):
         lines.append(f"{name} {stamp_text(info)}")
+        if stamps is not None and stat.S_ISREG(info.st_mode):
+            stamps[name] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         return max(info.st_mtime_ns, info.st_ctime_ns)
     newest = 0
     with os.scandir(path) as found:
@@ -71,11 +84,18 @@ def _walk(path: str, name: str, lines: list[str]) -> int:
         if entry.name == "__pycache__":
             continue
         if entry.is_dir(follow_symlinks=False):
-            newest = max(newest, _walk(entry.path, f"{name}/{entry.name}", lines))
+            newest = max(newest, _walk(entry.path, f"{name}/{entry.name}", lines, stamps))
         else:
             info = entry.stat(follow_symlinks=False)
             lines.append(f"{name}/{entry.name} {stamp_text(info)}")
             newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            if stamps is not None and stat.S_ISREG(info.st_mode):
+                stamps[f"{name}/{entry.name}"] = (
+                    info.st_size,
+                    info.st_mtime_ns,
+                    info.st_ctime_ns,
+                    info.st_ino,
+                )
     return newest
 
 

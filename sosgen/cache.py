@@ -33,7 +33,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,8 +70,17 @@ class ParseCache:
     """A `repo.Documents` backed by `<root>/.sosgen-cache/`; `enabled=False` parses
     everything (still on several cores) and neither reads nor writes the cache."""
 
-    def __init__(self, *, enabled: bool = True, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        enabled: bool = True,
+        workers: int | None = None,
+        stamps: Mapping[str, Stamp] | None = None,
+    ) -> None:
         self.enabled = enabled
+        # Files stamped a moment ago by the caller (`build_state.inputs`, which walks
+        # them all anyway), by relative path: not stat'ed again.
+        self.stamps: Mapping[str, Stamp] = stamps or {}
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 2)
         self.stats = Stats()
         # The SHA-256 of the bytes each file's answer came from, for the last call's
@@ -135,10 +144,12 @@ class ParseCache:
         if entry is None:
             return None
         stamp, sha, encoded = entry
-        try:
-            now = stamp_of(os.stat(os.path.join(root, relpath)))
-        except OSError:
-            return None
+        now = self.stamps.get(relpath)
+        if now is None:
+            try:
+                now = stamp_of(os.stat(os.path.join(root, relpath)))
+            except OSError:
+                return None
         if now != stamp or max(stamp[1], stamp[2]) >= shard.written_ns - RACY_NS:
             self.stats.rehashed += 1
             read = _verify(root, relpath, schema, sha)

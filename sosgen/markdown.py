@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # What can start inline Markdown: emphasis (`*`, `_` not inside a word), strikethrough
@@ -42,6 +45,10 @@ def safe_link(url: str) -> bool:
 
 @functools.cache
 def _parser() -> MarkdownIt:
+    """The parser, imported the first time a text needs it (most builds of a site
+    seen before render no text that does)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("js-default")  # html off, linkify off, typographer off
     md.disable("image")
     md.validateLink = safe_link  # type: ignore[method-assign]

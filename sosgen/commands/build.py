@@ -160,7 +160,7 @@ def build(
 
     parsed: ParseCache | None = None
     if inputs is not None:  # the build is recorded: the meeting pages get keys
-        parsed = documents = ParseCache()
+        parsed = documents = ParseCache(stamps=inputs.stamps)
         parsed.shas = {}
     data = load(
         root, today=today, err=stderr, cache=cache, documents=documents, checked=start_drawing

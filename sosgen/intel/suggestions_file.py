@@ -15,17 +15,18 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sosgen import model as m
-from sosgen.diagnostics import Diagnostic
-from sosgen.emit import dump_yaml
 from sosgen.errors import SosgenError
-from sosgen.intel.cochange import Thresholds
 from sosgen.intel.suggestion import Evidence, Kind, Suggestion, mark
-from sosgen.load import load_file
-from sosgen.safewrite import WriteRefused, create_file, repo_lock
-from sosgen.schema import load_schema, validate
+
+if TYPE_CHECKING:
+    from sosgen.diagnostics import Diagnostic
+    from sosgen.intel.cochange import Thresholds
+
+# The YAML reader and writer are imported when a file is read or written: every build
+# asks for the saved suggestions, and most repositories have none.
 
 FILE = "suggestions.yaml"
 _NEW = ".sosgen-tmp-suggestions.yaml"  # ignored by git, like every .sosgen-tmp-*
@@ -83,6 +84,8 @@ def render(suggestions: Sequence[Suggestion], *, source: Source, thresholds: Thr
         },
         "suggestions": items,
     }
+    from sosgen.emit import dump_yaml
+
     return dump_yaml(data, header=HEADER)
 
 
@@ -97,6 +100,8 @@ def is_generated(path: Path) -> bool:
 
 def save(root: Path, text: str) -> Path:
     """Write suggestions.yaml in `root`: create it, or replace a generated one."""
+    from sosgen.safewrite import WriteRefused, create_file, repo_lock
+
     target = root / FILE
     with repo_lock(root):
         if target.is_symlink() or (target.exists() and not target.is_file()):
@@ -118,6 +123,9 @@ def read(root: Path) -> tuple[list[Suggestion], list[Diagnostic]]:
     path = root / FILE
     if not path.is_file():
         return [], []
+    from sosgen.load import load_file
+    from sosgen.schema import load_schema, validate
+
     node, problems = load_file(path, FILE)
     if problems:
         return [], problems
