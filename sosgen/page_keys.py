@@ -24,7 +24,8 @@ import datetime as dt
 import enum
 import hashlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,8 @@ class PageKeys:
         self._previous = previous  # path -> (key, stamp of its file), the last build's
         self._tokens = _tokens(repo, shas)
         self._parts: dict[int, tuple[Any, str]] = {}  # id -> (object kept alive, digest)
-        self._fields: dict[type, tuple[str, ...]] = {}
+        # each dataclass's name, and what gives the values of its compared fields
+        self._fields: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {}
         try:
             self._context: str | None = self._digest((code_digest(), context))
         except Unkeyable:
@@ -128,17 +130,18 @@ class PageKeys:
         if known is not None and known[0] is o:
             return known[1]
         t = type(o)
-        names = self._fields.get(t)
-        if names is None:
+        found = self._fields.get(t)
+        if found is None:
             if isinstance(o, enum.Enum):
                 return f"e{t.__module__}.{t.__qualname__}.{o.name};"
-            if not dataclasses.is_dataclass(o):
+            # Frozen only: the digest of an object is worked out once a build.
+            if not dataclasses.is_dataclass(o) or not t.__dataclass_params__.frozen:
                 raise Unkeyable(f"no key for a {t.__module__}.{t.__qualname__}")
-            names = self._fields[t] = tuple(f.name for f in dataclasses.fields(o) if f.compare)
-        out = [t.__module__, ".", t.__qualname__, "["]
+            names = [f.name for f in dataclasses.fields(o) if f.compare]
+            found = self._fields[t] = (f"{t.__module__}.{t.__qualname__}[", _values(names))
+        out = [found[0]]
         walk = self._walk
-        for name in names:
-            value = getattr(o, name)
+        for value in found[1](o):
             kind = type(value)
             if kind is str:  # most fields: written here rather than in a call
                 out += ("s", str(len(value)), ":", value)
@@ -152,6 +155,17 @@ class PageKeys:
             text = "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         self._parts[id(o)] = (o, text)
         return text
+
+
+def _values(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """What gives an object's values of `names`, as a tuple (`attrgetter` gives a
+    single value for one name)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        get = attrgetter(names[0])
+        return lambda o: (get(o),)
+    return lambda o: ()
 
 
 def _tokens(repo: m.Repository, shas: Mapping[str, str]) -> dict[int, str]:
