@@ -58,10 +58,15 @@ class PageKeys:
     ) -> None:
         self._target = target
         self._previous = previous  # path -> (key, stamp of its file), the last build's
-        self._tokens = _tokens(repo, shas)
-        self._parts: dict[int, tuple[Any, str]] = {}  # id -> (object kept alive, digest)
-        # each dataclass's name, and what gives the values of its compared fields
-        self._fields: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {}
+        # id -> (the object, kept alive while its id is a key; its digest): the model's
+        # objects and what is worked out from them for every page (action items,
+        # health), for the whole build; a view's own objects, for one page, so that
+        # the views of 450 meetings are not all kept alive.
+        self._lasting: dict[int, tuple[Any, str]] = _tokens(repo, shas)
+        self._page: dict[int, tuple[Any, str]] = {}
+        # each dataclass's name, what gives the values of its compared fields, and
+        # whether its objects last the build (those of `sosgen.views` are a page's)
+        self._fields: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]], bool]] = {}
         try:
             self._context: str | None = self._digest((code_digest(), context))
         except Unkeyable:
@@ -73,10 +78,13 @@ class PageKeys:
         """The digest of everything a page's bytes are made from, or None."""
         if self._context is None:
             return None
+        self._page.clear()
         try:
             found = self._digest((path, template, nav, dict(context)))
         except Unkeyable:
             return None
+        finally:
+            self._page.clear()
         return hashlib.sha256(f"{self._context}\0{found}".encode()).hexdigest()
 
     def kept(self, path: str, template: str, nav: str, context: Mapping[str, Any]) -> bool:
@@ -101,15 +109,20 @@ class PageKeys:
         t = type(o)
         if t is str or t is Markup:
             out += ("s", str(len(o)), ":", o)
+        elif t in self._fields:
+            out.append(self._object(o))
+        elif t is tuple or t is list:
+            out.append("(")
+            for item in o:
+                if type(item) in self._fields:  # most items: a dataclass seen before
+                    out.append(self._object(item))
+                else:
+                    self._walk(item, out)
+            out.append(")")
         elif t in _PLAIN:
             out += (repr(o), ";")
         elif t is dt.date or t is dt.datetime:
             out += (t.__name__, o.isoformat(), ";")
-        elif t is tuple or t is list:
-            out.append("(")
-            for item in o:
-                self._walk(item, out)
-            out.append(")")
         elif t is dict:
             out.append("{")
             for k, v in o.items():
@@ -123,10 +136,7 @@ class PageKeys:
             out.append(self._object(o))
 
     def _object(self, o: Any) -> str:
-        token = self._tokens.get(id(o))
-        if token is not None:
-            return token
-        known = self._parts.get(id(o))
+        known = self._lasting.get(id(o)) or self._page.get(id(o))
         if known is not None and known[0] is o:
             return known[1]
         t = type(o)
@@ -138,22 +148,26 @@ class PageKeys:
             if not dataclasses.is_dataclass(o) or not t.__dataclass_params__.frozen:
                 raise Unkeyable(f"no key for a {t.__module__}.{t.__qualname__}")
             names = [f.name for f in dataclasses.fields(o) if f.compare]
-            found = self._fields[t] = (f"{t.__module__}.{t.__qualname__}[", _values(names))
+            lasting = not t.__module__.startswith("sosgen.views.")
+            found = (f"{t.__module__}.{t.__qualname__}[", _values(names), lasting)
+            self._fields[t] = found
         out = [found[0]]
-        walk = self._walk
+        walk, fields = self._walk, self._fields
         for value in found[1](o):
             kind = type(value)
             if kind is str:  # most fields: written here rather than in a call
                 out += ("s", str(len(value)), ":", value)
             elif kind is bool or kind is int or value is None:
                 out += (repr(value), ";")
+            elif kind in fields:
+                out.append(self._object(value))
             else:
                 walk(value, out)
         out.append("]")
         text = "".join(out)
         if len(text) > _SHORT:
             text = "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        self._parts[id(o)] = (o, text)
+        (self._lasting if found[2] else self._page)[id(o)] = (o, text)
         return text
 
 
@@ -168,10 +182,10 @@ def _values(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda o: ()
 
 
-def _tokens(repo: m.Repository, shas: Mapping[str, str]) -> dict[int, str]:
+def _tokens(repo: m.Repository, shas: Mapping[str, str]) -> dict[int, tuple[Any, str]]:
     """The updates and meeting records, each as its file's path and SHA-256 (the very
-    objects the loader made from those bytes)."""
-    tokens: dict[int, str] = {}
+    objects the loader made from those bytes), by id."""
+    tokens: dict[int, tuple[Any, str]] = {}
     for meeting in repo.meetings:
         for team, update in meeting.updates.items():
             _token(tokens, update, f"{meeting.path}/{team}.yaml", shas)
@@ -180,10 +194,12 @@ def _tokens(repo: m.Repository, shas: Mapping[str, str]) -> dict[int, str]:
     return tokens
 
 
-def _token(tokens: dict[int, str], value: m.Located, relpath: str, shas: Mapping[str, str]) -> None:
+def _token(
+    tokens: dict[int, tuple[Any, str]], value: m.Located, relpath: str, shas: Mapping[str, str]
+) -> None:
     sha = shas.get(relpath)
     if sha is not None and value.pos.path == relpath:
-        tokens[id(value)] = f"f{len(relpath)}:{relpath}{sha};"
+        tokens[id(value)] = (value, f"f{len(relpath)}:{relpath}{sha};")
 
 
 _code: str | None = None
