@@ -15,6 +15,7 @@ it unchanged), a missing or unreadable record, an output file changed or gone.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -40,30 +41,34 @@ class Inputs:
     digest: str
     newest_ns: int  # the latest change among the files stamped
     stamped_ns: int  # when they were stamped
-    # the repository's plain files by relative path: size, mtime, ctime and inode
-    # (`parse_pool.stamp_of`), for the parse cache not to stat them again
-    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    # what stat said of each of the repository's plain files, by relative path, for
+    # the parse cache not to stat them again
+    stamps: dict[str, os.stat_result] = field(default_factory=dict)
 
 
 def inputs(root: Path, options: Mapping[str, str]) -> Inputs:
     stamped = time.time_ns()
     lines = [json.dumps(sorted(options.items()))]
     newest = 0
-    stamps: dict[str, tuple[int, int, int, int]] = {}
-    for base, names, kept in (
-        (root, FILES, stamps),
-        (root, FOLDERS, stamps),
-        (PACKAGE, (".",), None),
-    ):
-        for name in names:
-            newest = max(newest, _walk(os.path.join(base, name), name, lines, kept))
+    stamps: dict[str, os.stat_result] = {}
+    was = gc.isenabled()
+    gc.disable()  # tens of thousands of stat results kept, no cycle: nothing to collect
+    try:
+        for base, names, kept in (
+            (root, FILES, stamps),
+            (root, FOLDERS, stamps),
+            (PACKAGE, (".",), None),
+        ):
+            for name in names:
+                newest = max(newest, _walk(os.path.join(base, name), name, lines, kept))
+    finally:
+        if was:
+            gc.enable()
     digest = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape"))
     return Inputs(digest.hexdigest(), newest, stamped, stamps)
 
 
-def _walk(
-    path: str, name: str, lines: list[str], stamps: dict[str, tuple[int, int, int, int]] | None
-) -> int:
+def _walk(path: str, name: str, lines: list[str], stamps: dict[str, os.stat_result] | None) -> int:
     """Add a line per file at `path` (or below it, skipping __pycache__, in name
     order) to `lines`: its name and stamp; and to `stamps`, if given, the stamp of
     each plain file. Returns the latest change seen."""
@@ -75,7 +80,7 @@ def _walk(
     if not stat.S_ISDIR(info.st_mode):
         lines.append(f"{name} {stamp_text(info)}")
         if stamps is not None and stat.S_ISREG(info.st_mode):
-            stamps[name] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            stamps[name] = info
         return max(info.st_mtime_ns, info.st_ctime_ns)
     newest = 0
     with os.scandir(path) as found:
@@ -83,19 +88,15 @@ def _walk(
     for entry in entries:
         if entry.name == "__pycache__":
             continue
+        rel = f"{name}/{entry.name}"
         if entry.is_dir(follow_symlinks=False):
-            newest = max(newest, _walk(entry.path, f"{name}/{entry.name}", lines, stamps))
+            newest = max(newest, _walk(entry.path, rel, lines, stamps))
         else:
             info = entry.stat(follow_symlinks=False)
-            lines.append(f"{name}/{entry.name} {stamp_text(info)}")
+            lines.append(f"{rel} {stamp_text(info)}")
             newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
             if stamps is not None and stat.S_ISREG(info.st_mode):
-                stamps[f"{name}/{entry.name}"] = (
-                    info.st_size,
-                    info.st_mtime_ns,
-                    info.st_ctime_ns,
-                    info.st_ino,
-                )
+                stamps[rel] = info
     return newest
 
 
