@@ -58,12 +58,12 @@ class PageKeys:
     ) -> None:
         self._target = target
         self._previous = previous  # path -> (key, stamp of its file), the last build's
-        # id -> (the object, kept alive while its id is a key; its digest): the model's
-        # objects and what is worked out from them for every page (action items,
-        # health), for the whole build; a view's own objects, for one page, so that
-        # the views of 450 meetings are not all kept alive.
+        # id -> (the object, kept alive while its id is a key; its digest), for the
+        # model's objects and what is worked out from them for every page (action
+        # items, health): each is digested once a build. A view's own objects are
+        # made for one page: written out field by field, neither kept nor digested
+        # apart (the views of 450 meetings are not all kept alive).
         self._lasting: dict[int, tuple[Any, str]] = _tokens(repo, shas)
-        self._page: dict[int, tuple[Any, str]] = {}
         # each dataclass's name, what gives the values of its compared fields, and
         # whether its objects last the build (those of `sosgen.views` are a page's)
         self._fields: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]], bool]] = {}
@@ -78,13 +78,10 @@ class PageKeys:
         """The digest of everything a page's bytes are made from, or None."""
         if self._context is None:
             return None
-        self._page.clear()
         try:
             found = self._digest((path, template, nav, dict(context)))
         except Unkeyable:
             return None
-        finally:
-            self._page.clear()
         return hashlib.sha256(f"{self._context}\0{found}".encode()).hexdigest()
 
     def kept(self, path: str, template: str, nav: str, context: Mapping[str, Any]) -> bool:
@@ -110,12 +107,12 @@ class PageKeys:
         if t is str or t is Markup:
             out += ("s", str(len(o)), ":", o)
         elif t in self._fields:
-            out.append(self._object(o))
+            self._object(o, out)
         elif t is tuple or t is list:
             out.append("(")
             for item in o:
                 if type(item) in self._fields:  # most items: a dataclass seen before
-                    out.append(self._object(item))
+                    self._object(item, out)
                 else:
                     self._walk(item, out)
             out.append(")")
@@ -130,45 +127,55 @@ class PageKeys:
                 self._walk(v, out)
             out.append("}")
         elif t is frozenset or t is set:
-            parts = sorted(self._digest(item) for item in o)
+            if all(type(item) is str for item in o):  # ids, mostly: sorted as they are
+                parts = sorted(f"s{len(item)}:{item}" for item in o)
+            else:
+                parts = sorted(self._digest(item) for item in o)
             out += ("<", *parts, ">")
         else:
-            out.append(self._object(o))
+            self._object(o, out)
 
-    def _object(self, o: Any) -> str:
-        known = self._lasting.get(id(o)) or self._page.get(id(o))
+    def _object(self, o: Any, out: list[str]) -> None:
+        """Add a dataclass to `out`: one of the model's (or worked out from it for
+        every page) as its digest, worked out once a build; a view's own, field by
+        field (it is made for one page)."""
+        known = self._lasting.get(id(o))
         if known is not None and known[0] is o:
-            return known[1]
+            out.append(known[1])
+            return
         t = type(o)
         found = self._fields.get(t)
         if found is None:
             if isinstance(o, enum.Enum):
-                return f"e{t.__module__}.{t.__qualname__}.{o.name};"
-            # Frozen only: the digest of an object is worked out once a build.
+                out.append(f"e{t.__module__}.{t.__qualname__}.{o.name};")
+                return
             if not dataclasses.is_dataclass(o) or not t.__dataclass_params__.frozen:
                 raise Unkeyable(f"no key for a {t.__module__}.{t.__qualname__}")
             names = [f.name for f in dataclasses.fields(o) if f.compare]
             lasting = not t.__module__.startswith("sosgen.views.")
             found = (f"{t.__module__}.{t.__qualname__}[", _values(names), lasting)
             self._fields[t] = found
-        out = [found[0]]
-        walk, fields = self._walk, self._fields
+        mine = [found[0]] if found[2] else out
+        if not found[2]:
+            out.append(found[0])
+        walk, fields, add = self._walk, self._fields, self._object
         for value in found[1](o):
             kind = type(value)
             if kind is str:  # most fields: written here rather than in a call
-                out += ("s", str(len(value)), ":", value)
+                mine += ("s", str(len(value)), ":", value)
             elif kind is bool or kind is int or value is None:
-                out += (repr(value), ";")
+                mine += (repr(value), ";")
             elif kind in fields:
-                out.append(self._object(value))
+                add(value, mine)
             else:
-                walk(value, out)
-        out.append("]")
-        text = "".join(out)
-        if len(text) > _SHORT:
-            text = "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        (self._lasting if found[2] else self._page)[id(o)] = (o, text)
-        return text
+                walk(value, mine)
+        mine.append("]")
+        if found[2]:
+            text = "".join(mine)
+            if len(text) > _SHORT:
+                text = "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            self._lasting[id(o)] = (o, text)  # frozen: its digest holds for the build
+            out.append(text)
 
 
 def _values(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
