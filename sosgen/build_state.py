@@ -41,18 +41,18 @@ class Inputs:
     digest: str
     newest_ns: int  # the latest change among the files stamped
     stamped_ns: int  # when they were stamped
-    # what stat said of each of the repository's plain files, by relative path, for
-    # the parse cache not to stat them again
-    stamps: dict[str, os.stat_result] = field(default_factory=dict)
+    # the stamp (`write.stamp_text`) of each of the repository's plain files, by
+    # relative path, for the parse cache not to stat them again
+    stamps: dict[str, str] = field(default_factory=dict)
 
 
 def inputs(root: Path, options: Mapping[str, str]) -> Inputs:
     stamped = time.time_ns()
     lines = [json.dumps(sorted(options.items()))]
     newest = 0
-    stamps: dict[str, os.stat_result] = {}
+    stamps: dict[str, str] = {}
     was = gc.isenabled()
-    gc.disable()  # tens of thousands of stat results kept, no cycle: nothing to collect
+    gc.disable()  # tens of thousands of stamps kept, no cycle: nothing to collect
     try:
         for base, names, kept in (
             (root, FILES, stamps),
@@ -68,7 +68,7 @@ def inputs(root: Path, options: Mapping[str, str]) -> Inputs:
     return Inputs(digest.hexdigest(), newest, stamped, stamps)
 
 
-def _walk(path: str, name: str, lines: list[str], stamps: dict[str, os.stat_result] | None) -> int:
+def _walk(path: str, name: str, lines: list[str], stamps: dict[str, str] | None) -> int:
     """Add a line per file at `path` (or below it, skipping __pycache__, in name
     order) to `lines`: its name and stamp; and to `stamps`, if given, the stamp of
     each plain file. Returns the latest change seen."""
@@ -78,9 +78,10 @@ def _walk(path: str, name: str, lines: list[str], stamps: dict[str, os.stat_resu
         lines.append(f"{name} missing")
         return 0
     if not stat.S_ISDIR(info.st_mode):
-        lines.append(f"{name} {stamp_text(info)}")
+        text = stamp_text(info)
+        lines.append(f"{name} {text}")
         if stamps is not None and stat.S_ISREG(info.st_mode):
-            stamps[name] = info
+            stamps[name] = text
         return max(info.st_mtime_ns, info.st_ctime_ns)
     newest = 0
     with os.scandir(path) as found:
@@ -93,10 +94,11 @@ def _walk(path: str, name: str, lines: list[str], stamps: dict[str, os.stat_resu
             newest = max(newest, _walk(entry.path, rel, lines, stamps))
         else:
             info = entry.stat(follow_symlinks=False)
-            lines.append(f"{rel} {stamp_text(info)}")
+            text = stamp_text(info)
+            lines.append(f"{rel} {text}")
             newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
             if stamps is not None and stat.S_ISREG(info.st_mode):
-                stamps[rel] = info
+                stamps[rel] = text
     return newest
 
 

@@ -75,12 +75,13 @@ class ParseCache:
         *,
         enabled: bool = True,
         workers: int | None = None,
-        stamps: Mapping[str, os.stat_result] | None = None,
+        stamps: Mapping[str, str] | None = None,
     ) -> None:
         self.enabled = enabled
         # Files stamped a moment ago by the caller (`build_state.inputs`, which walks
-        # them all anyway), by relative path: not stat'ed again.
-        self.stamps: Mapping[str, os.stat_result] = stamps or {}
+        # them all anyway), by relative path, as `write.stamp_text` writes a stamp:
+        # not stat'ed again.
+        self.stamps: Mapping[str, str] = stamps or {}
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 2)
         self.stats = Stats()
         # The SHA-256 of the bytes each file's answer came from, for the last call's
@@ -144,13 +145,15 @@ class ParseCache:
         if entry is None:
             return None
         stamp, sha, encoded = entry
-        info = self.stamps.get(relpath)
-        if info is None:
+        text = self.stamps.get(relpath)
+        if text is not None:
+            size, mtime, ctime, inode = map(int, text.split(":"))
+            now = (size, mtime, ctime, inode)
+        else:
             try:
-                info = os.stat(os.path.join(root, relpath))
+                now = stamp_of(os.stat(os.path.join(root, relpath)))
             except OSError:
                 return None
-        now = stamp_of(info)
         if now != stamp or max(stamp[1], stamp[2]) >= shard.written_ns - RACY_NS:
             self.stats.rehashed += 1
             read = _verify(root, relpath, schema, sha)
