@@ -80,7 +80,7 @@ class PageKeys:
             return None
         try:
             found = self._digest((path, template, nav, dict(context)))
-        except Unkeyable:
+        except (Unkeyable, RecursionError):  # RecursionError: a value that holds itself
             return None
         return hashlib.sha256(f"{self._context}\0{found}".encode()).hexdigest()
 
