@@ -15,7 +15,6 @@ it unchanged), a missing or unreadable record, an output file changed or gone.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -51,19 +50,13 @@ def inputs(root: Path, options: Mapping[str, str]) -> Inputs:
     lines = [json.dumps(sorted(options.items()))]
     newest = 0
     stamps: dict[str, str] = {}
-    was = gc.isenabled()
-    gc.disable()  # tens of thousands of stamps kept, no cycle: nothing to collect
-    try:
-        for base, names, kept in (
-            (root, FILES, stamps),
-            (root, FOLDERS, stamps),
-            (PACKAGE, (".",), None),
-        ):
-            for name in names:
-                newest = max(newest, _walk(os.path.join(base, name), name, lines, kept))
-    finally:
-        if was:
-            gc.enable()
+    for base, names, kept in (
+        (root, FILES, stamps),
+        (root, FOLDERS, stamps),
+        (PACKAGE, (".",), None),
+    ):
+        for name in names:
+            newest = max(newest, _walk(os.path.join(base, name), name, lines, kept))
     digest = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape"))
     return Inputs(digest.hexdigest(), newest, stamped, stamps)
 
@@ -109,22 +102,12 @@ def _record_name(out: Path) -> str:
 def unchanged(root: Path, out: Path, now: Inputs) -> bool:
     """True only if the last build into `out` read exactly these inputs and its
     output is intact."""
-    folder = CacheFolder.open(root)
-    if isinstance(folder, str):
-        return False
-    with folder:
-        found = folder.read(_record_name(out))
+    found = _last_record(root, out)
     if found is None:
         return False
-    text, written_ns = found
-    try:
-        record: Any = json.loads(text)
-    except ValueError:
-        return False
+    record, written_ns = found
     if (
-        not isinstance(record, dict)
-        or record.get("format") != FORMAT
-        or record.get("inputs") != now.digest
+        record.get("inputs") != now.digest
         or not isinstance(record.get("stamped"), int)
         or now.newest_ns >= min(record["stamped"], written_ns) - RACY_NS
         or not isinstance(record.get("outputs"), dict)
@@ -146,21 +129,33 @@ def _intact(out: Path, outputs: dict[str, Any]) -> bool:
     return bool(outputs)
 
 
+def _last_record(root: Path, out: Path) -> tuple[dict[str, Any], int] | None:
+    """The record of the last build into `out`, in this format, and when it was
+    written; None if there is none."""
+    folder = CacheFolder.open(root)
+    if isinstance(folder, str):
+        return None
+    with folder:
+        found = folder.read(_record_name(out))
+    if found is None:
+        return None
+    text, written_ns = found
+    try:
+        record: Any = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        return None
+    return record, written_ns
+
+
 def previous(root: Path, out: Path) -> dict[str, tuple[str, str]]:
     """The key of each meeting page the last build into `out` rendered, with the stamp
     its file had then (`sosgen.page_keys`); empty if there is no such record."""
-    folder = CacheFolder.open(root)
-    if isinstance(folder, str):
+    found = _last_record(root, out)
+    if found is None:
         return {}
-    with folder:
-        found = folder.read(_record_name(out))
-    try:
-        record: Any = json.loads(found[0]) if found else None
-    except ValueError:
-        return {}
-    if not isinstance(record, dict) or record.get("format") != FORMAT:
-        return {}
-    pages, outputs = record.get("pages"), record.get("outputs")
+    pages, outputs = found[0].get("pages"), found[0].get("outputs")
     if not isinstance(pages, dict) or not isinstance(outputs, dict):
         return {}
     return {

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from sosgen import __version__, codec
 from sosgen.cache_folder import CacheFolder
-from sosgen.parse_pool import Read, Stamp, loaded_bytes, read_all, stamp_of
+from sosgen.parse_pool import Read, Stamp, loaded_bytes, read_all, stamp_of, stamp_of_text
 from sosgen.repo import Loaded
 
 FORMAT = 1
@@ -147,8 +147,7 @@ class ParseCache:
         stamp, sha, encoded = entry
         text = self.stamps.get(relpath)
         if text is not None:
-            size, mtime, ctime, inode = map(int, text.split(":"))
-            now = (size, mtime, ctime, inode)
+            now = stamp_of_text(text)
         else:
             try:
                 now = stamp_of(os.stat(os.path.join(root, relpath)))

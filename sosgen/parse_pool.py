@@ -45,6 +45,12 @@ def stamp_of(info: os.stat_result) -> Stamp:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
+def stamp_of_text(text: str) -> Stamp:
+    """The stamp that `write.stamp_text` wrote as text."""
+    size, mtime, ctime, inode = map(int, text.split(":"))
+    return size, mtime, ctime, inode
+
+
 def read_file(root: Path, relpath: str, schema: str, *, encode: bool) -> Read:
     try:
         fd = os.open(os.path.join(root, relpath), os.O_RDONLY | os.O_CLOEXEC)

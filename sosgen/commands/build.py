@@ -169,11 +169,10 @@ def build(
     writer = SiteWriter(out, repo_root=root)
     info = BuildInfo(commit=commit, base_url=base_url, stamp=stamp)
     keys = None
-    if parsed is not None and parsed.shas is not None:
+    if parsed is not None and inputs is not None:
         context = (template_sources(root), info, SiteGlobals.of(data))
-        keys = PageKeys(data.repo, parsed.shas, context, build_state.previous(root, out), out)
-    if parsed is not None and inputs is not None:  # 27,000 of each at 1,500 meetings
-        parsed.shas, parsed.stamps = None, {}
+        keys = PageKeys(data.repo, parsed.shas or {}, context, build_state.previous(root, out), out)
+        parsed.shas, parsed.stamps = None, {}  # 27,000 of each at 1,500 meetings
         inputs.stamps.clear()
     # The loaded model lives until the end: keep the cyclic collector from walking it
     # again and again (a quarter of the render time at 450 meetings).
